@@ -1,0 +1,92 @@
+// Smoke test of the npm package as a user gets it: build, `npm pack`, unpack
+// into a scratch project, then (1) import it by name on the machine's own
+// Node (20 here; it is what runs npm) and read the machine, and (2) type-check
+// a consumer against the packed declarations.
+// Usage: node scripts/smoke.ts
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { delimiter, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const scratch = join(root, ".tmp", "smoke");
+const modules = join(scratch, "node_modules");
+
+function systemNode(): string {
+  const fromNpm = process.env["npm_node_execpath"];
+  if (fromNpm && existsSync(fromNpm)) return fromNpm;
+  for (const dir of (process.env["PATH"] ?? "").split(delimiter)) {
+    if (dir.includes("node_modules")) continue;
+    const candidate = join(dir, "node");
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new Error("Cannot find the machine's own node outside node_modules");
+}
+
+execFileSync(process.execPath, [join(root, "scripts", "build.ts")], { cwd: root, stdio: "inherit" });
+
+rmSync(scratch, { recursive: true, force: true });
+mkdirSync(modules, { recursive: true });
+const packed = execFileSync("npm", ["pack", "--silent", "--pack-destination", scratch], {
+  cwd: root,
+  encoding: "utf8",
+}).trim().split("\n").at(-1)!;
+execFileSync("tar", ["-xzf", join(scratch, packed), "-C", modules], { stdio: "inherit" });
+renameSync(join(modules, "package"), join(modules, "headroom"));
+symlinkSync(join(root, "node_modules", "valibot"), join(modules, "valibot"), "dir");
+
+writeFileSync(
+  join(scratch, "check.mjs"),
+  `import assert from "node:assert/strict";
+import * as headroom from "headroom";
+import { createRuntimeAdapter as fromSubpath } from "headroom/runtime";
+
+const adapter = headroom.createRuntimeAdapter();
+const cpu = adapter.cpu();
+const memory = adapter.memory();
+assert.equal(adapter.name, "node");
+assert.ok(Number.isInteger(cpu.effective) && cpu.effective >= 1, "effective CPUs is a whole number >= 1");
+assert.ok(memory.total > 0, "host memory is read");
+assert.ok(memory.rss > 0, "RSS is read");
+assert.equal(typeof fromSubpath, "function");
+assert.throws(() => headroom.createRuntimeAdapter({ root: "relative" }), headroom.ConfigError);
+if (headroom.ResourceMonitor) {
+  const monitor = new headroom.ResourceMonitor({ adapter });
+  const sample = monitor.sample();
+  assert.equal(sample.cpus, cpu.effective);
+  monitor.stop();
+}
+console.log(\`headroom on node \${process.version}: \${cpu.effective} CPUs (quota \${cpu.quota ?? "none"}), memory limit \${memory.limit ?? "none"}, degraded: \${JSON.stringify([...cpu.degraded, ...memory.degraded])}\`);
+`,
+);
+const node = systemNode();
+execFileSync(node, [join(scratch, "check.mjs")], { cwd: scratch, stdio: "inherit" });
+
+writeFileSync(
+  join(scratch, "consumer.ts"),
+  `import { ConfigError, createRuntimeAdapter, type CpuInfo, type RuntimeAdapter } from "headroom";
+const adapter: RuntimeAdapter = createRuntimeAdapter({ rounding: "ceil" });
+const cpu: CpuInfo = adapter.cpu();
+const effective: number = cpu.effective;
+const error: ConfigError | undefined = undefined;
+export { effective, error };
+`,
+);
+writeFileSync(
+  join(scratch, "tsconfig.json"),
+  JSON.stringify({
+    compilerOptions: {
+      target: "ES2022",
+      module: "NodeNext",
+      moduleResolution: "NodeNext",
+      lib: ["ES2022", "DOM"],
+      types: [],
+      strict: true,
+      noEmit: true,
+      skipLibCheck: false,
+    },
+    files: ["consumer.ts"],
+  }),
+);
+execFileSync(join(root, "node_modules", ".bin", "tsc"), ["-p", scratch], { stdio: "inherit" });
+console.log("packed declarations type-check in a consumer project (no @types/node, skipLibCheck off)");

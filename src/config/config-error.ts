@@ -1,0 +1,39 @@
+/** One problem found in an options object. */
+export interface ConfigIssue {
+  /** Dotted path of the field, for example `pressure.high.enter`; `""` for the object itself. */
+  readonly path: string;
+  /** What was expected, in valibot's words, for example `>=1` or `number`. */
+  readonly expected: string | undefined;
+  /** What was received, for example `-5` or `"fast"`. */
+  readonly received: string;
+  /** The whole sentence for this field. */
+  readonly message: string;
+}
+
+/**
+ * Options that do not fit their schema. `issues` names every field that is
+ * wrong, the value received and what was expected.
+ *
+ * @example Catch a bad option
+ * ```ts
+ * import { ConfigError, ResourceMonitor, createFakeAdapter } from "@headroom/headroom";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(
+ *   () => new ResourceMonitor({ adapter: createFakeAdapter(), halfLifeMs: -1 }),
+ *   (error: unknown) => error instanceof ConfigError && error.issues[0]?.path === "halfLifeMs",
+ * );
+ * ```
+ */
+export class ConfigError extends TypeError {
+  /** Which options object was rejected, for example `ResourceMonitor options`. */
+  readonly target: string;
+  readonly issues: readonly ConfigIssue[];
+  constructor(target: string, issues: readonly ConfigIssue[]) {
+    const lines = issues.map((issue) => `  - ${issue.message}`).join("\n");
+    super(`Cannot use ${target}: ${issues.length} invalid field(s)\n${lines}`);
+    this.name = "ConfigError";
+    this.target = target;
+    this.issues = issues;
+  }
+}

@@ -1,0 +1,45 @@
+import * as v from "valibot";
+import { ConfigError, type ConfigIssue } from "./config-error.ts";
+
+type AnySchema = v.BaseSchema<unknown, unknown, v.BaseIssue<unknown>>;
+
+function describe(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "bigint") return `${value}n`;
+  if (typeof value === "function") return "a function";
+  if (value === null || typeof value !== "object") return String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+function toIssue(issue: v.BaseIssue<unknown>): ConfigIssue {
+  const path = v.getDotPath(issue) ?? "";
+  const received = describe(issue.input);
+  const expected = issue.expected ?? undefined;
+  const field = path === "" ? "options" : `\`${path}\``;
+  const wanted = expected === undefined ? issue.message : `expected ${expected}`;
+  return {
+    path,
+    expected,
+    received,
+    message: `${field} received ${received}, ${wanted}`,
+  };
+}
+
+/**
+ * Validates `input` against `schema` and returns the parsed output, or throws
+ * a {@link ConfigError} that names every bad field, its value and what was
+ * expected. `target` names the options object in the message.
+ */
+export function parseOptions<const S extends AnySchema>(
+  schema: S,
+  input: unknown,
+  target: string,
+): v.InferOutput<S> {
+  const result = v.safeParse(schema, input, { abortEarly: false });
+  if (result.success) return result.output;
+  throw new ConfigError(target, result.issues.map(toIssue));
+}

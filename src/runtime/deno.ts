@@ -1,0 +1,60 @@
+import { composeAdapter } from "./compose.ts";
+import { nodeCompatibleHost } from "./node-host.ts";
+import { type RuntimeAdapterOptions, resolveRuntimeAdapterOptions } from "./options.ts";
+import type { RuntimeAdapter } from "./types.ts";
+import { spawnWebWorker } from "./workers.ts";
+
+interface DenoGlobal {
+  readTextFileSync(path: string): string;
+  memoryUsage(): { rss: number };
+}
+
+function denoGlobal(): DenoGlobal | undefined {
+  return (globalThis as { Deno?: DenoGlobal }).Deno;
+}
+
+/**
+ * Reads a file with Deno's own API. Deno reads `/proc` and `/sys` only with
+ * `--allow-all` (and `/proc/pressure/*` with `--allow-read`), while
+ * `Deno.permissions.querySync` still says "granted": so try the read and
+ * turn `NotCapable` into a message that says which flag is missing.
+ */
+export function denoReadText(path: string): string {
+  const deno = denoGlobal();
+  if (!deno) throw new Error(`Cannot read ${path}: the Deno global is missing`);
+  try {
+    return deno.readTextFileSync(path);
+  } catch (error) {
+    if (error instanceof Error && error.name === "NotCapable") {
+      throw new Error(`Deno needs --allow-all to read ${path} (NotCapable)`);
+    }
+    throw error;
+  }
+}
+
+/**
+ * The adapter for Deno: cgroups and `/proc` on Linux when run with
+ * `--allow-all`; without it, the permission-free figures
+ * (`navigator.hardwareConcurrency`, `Deno.memoryUsage()`, `process.cpuUsage()`)
+ * and `degraded` entries that say which flag is missing. Module Web Workers.
+ *
+ * @example
+ * ```ts
+ * import { createDenoAdapter } from "@headroom/headroom/runtime";
+ *
+ * const adapter = createDenoAdapter();
+ * console.log(adapter.cpu().effective, adapter.cpu().degraded);
+ * ```
+ */
+export function createDenoAdapter(options: RuntimeAdapterOptions = {}): RuntimeAdapter {
+  const host = nodeCompatibleHost("deno", spawnWebWorker);
+  const deno = denoGlobal();
+  return composeAdapter(
+    {
+      ...host,
+      readText: denoReadText,
+      ...(deno ? { rss: { source: "Deno.memoryUsage().rss", read: () => deno.memoryUsage().rss } } : {}),
+    },
+    resolveRuntimeAdapterOptions(options),
+  );
+}
