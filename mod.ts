@@ -15,3 +15,4 @@
  */
 export * from "./src/runtime/mod.ts";
 export { ConfigError, type ConfigIssue } from "./src/config/config-error.ts";
+export * from "./src/monitor/mod.ts";

@@ -23,7 +23,10 @@ function systemNode(): string {
   throw new Error("Cannot find the machine's own node outside node_modules");
 }
 
-execFileSync(process.execPath, [join(root, "scripts", "build.ts")], { cwd: root, stdio: "inherit" });
+execFileSync(process.execPath, [join(root, "scripts", "build.ts")], {
+  cwd: root,
+  stdio: "inherit",
+});
 
 rmSync(scratch, { recursive: true, force: true });
 mkdirSync(modules, { recursive: true });
@@ -89,4 +92,6 @@ writeFileSync(
   }),
 );
 execFileSync(join(root, "node_modules", ".bin", "tsc"), ["-p", scratch], { stdio: "inherit" });
-console.log("packed declarations type-check in a consumer project (no @types/node, skipLibCheck off)");
+console.log(
+  "packed declarations type-check in a consumer project (no @types/node, skipLibCheck off)",
+);

@@ -30,7 +30,7 @@ interface Step {
   readonly timeoutMs?: number;
 }
 
-const ansi = /\x1b\[[0-9;]*m/g;
+const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
 
 function number(output: string, pattern: RegExp): number | undefined {
   const matches = [...output.matchAll(new RegExp(pattern, "gm"))];
@@ -54,7 +54,12 @@ function counted(
 const steps: Step[] = [
   { group: "static", name: "tsc --noEmit", command: bin("tsc"), args: ["-p", "tsconfig.json"] },
   { group: "static", name: "deno lint", command: bin("deno"), args: ["lint", "--quiet"] },
-  { group: "static", name: "deno fmt --check", command: bin("deno"), args: ["fmt", "--check", "--quiet"] },
+  {
+    group: "static",
+    name: "deno fmt --check",
+    command: bin("deno"),
+    args: ["fmt", "--check", "--quiet"],
+  },
   {
     group: "static",
     name: "deno publish --dry-run",
@@ -74,8 +79,9 @@ const steps: Step[] = [
     command: bin("deno"),
     args: ["test", "-A", "--quiet", "tests/"],
     count: (out, code) => {
-      const line = /^(?:ok|FAILED) \| (\d+) passed(?: \((\d+) steps?\))? \| (\d+) failed(?: \((\d+) steps?\))?/m
-        .exec(out);
+      const line =
+        /^(?:ok|FAILED) \| (\d+) passed(?: \((\d+) steps?\))? \| (\d+) failed(?: \((\d+) steps?\))?/m
+          .exec(out);
       if (!line) return counted(undefined, undefined, code);
       const passed = Number(line[1]) + Number(line[2] ?? 0);
       const failed = Number(line[3]) + Number(line[4] ?? 0);
@@ -87,7 +93,8 @@ const steps: Step[] = [
     name: "bun test",
     command: bin("bun"),
     args: ["test", "--timeout", "60000", "tests/"],
-    count: (out, code) => counted(number(out, /^\s*(\d+) pass$/), number(out, /^\s*(\d+) fail$/), code),
+    count: (out, code) =>
+      counted(number(out, /^\s*(\d+) pass$/), number(out, /^\s*(\d+) fail$/), code),
   },
   {
     group: "smoke",
@@ -115,7 +122,9 @@ function run(step: Step): Promise<StepResult> {
     child.stdout.on("data", (chunk: Buffer) => collect(chunk, process.stdout));
     child.stderr.on("data", (chunk: Buffer) => collect(chunk, process.stderr));
     const timer = setTimeout(() => {
-      process.stderr.write(`\n${step.name}: no result after ${step.timeoutMs ?? 15 * 60_000} ms, stopping it\n`);
+      process.stderr.write(
+        `\n${step.name}: no result after ${step.timeoutMs ?? 15 * 60_000} ms, stopping it\n`,
+      );
       child.kill("SIGKILL");
     }, step.timeoutMs ?? 15 * 60_000);
     const finish = (code: number): void => {

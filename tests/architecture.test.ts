@@ -56,7 +56,9 @@ function folder(path: string): string {
 }
 
 function specifiers(code: string): string[] {
-  return [...code.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)["']([^"']+)["']/g)].map((m) => m[1]!);
+  return [...code.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)["']([^"']+)["']/g)].map((m) =>
+    m[1]!
+  );
 }
 
 /** Every broken rule in `files`, as one line each. */
@@ -72,10 +74,15 @@ export function violations(files: readonly SourceFile[]): string[] {
     if (dir !== "http" && specifiers(code).some((s) => s === "hono" || s.startsWith("hono/"))) {
       found.push(`${path}: imports hono outside src/http/`);
     }
-    if (dir === "control" && /\b(?:setTimeout|setInterval|Date\.now|performance\.now|Math\.random)\b/.test(code)) {
+    if (
+      dir === "control" &&
+      /\b(?:setTimeout|setInterval|Date\.now|performance\.now|Math\.random)\b/.test(code)
+    ) {
       found.push(`${path}: timers, clocks or randomness in src/control/ (pass them in)`);
     }
-    if (!(dir in rank)) found.push(`${path}: folder src/${dir}/ has no layer in tests/architecture.test.ts`);
+    if (!(dir in rank)) {
+      found.push(`${path}: folder src/${dir}/ has no layer in tests/architecture.test.ts`);
+    }
     for (const spec of specifiers(code)) {
       if (!spec.startsWith(".")) continue;
       if (!spec.endsWith(".ts")) found.push(`${path}: relative import "${spec}" must end in .ts`);
@@ -83,7 +90,9 @@ export function violations(files: readonly SourceFile[]): string[] {
       const other = folder(target);
       if (!target.startsWith("src/") || other === dir) continue;
       if ((rank[other] ?? Infinity) >= (rank[dir] ?? -Infinity)) {
-        found.push(`${path}: src/${dir}/ imports src/${other}/ (only lower layers may be imported)`);
+        found.push(
+          `${path}: src/${dir}/ imports src/${other}/ (only lower layers may be imported)`,
+        );
       }
     }
   }
@@ -110,6 +119,9 @@ describe("architecture", () => {
     ];
     const found = violations(bad);
     assert.equal(found.length, 8, found.join("\n"));
-    assert.deepEqual(violations([{ path: "src/runtime/ok.ts", code: `import os from "node:os";` }]), []);
+    assert.deepEqual(
+      violations([{ path: "src/runtime/ok.ts", code: `import os from "node:os";` }]),
+      [],
+    );
   });
 });

@@ -3,7 +3,10 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
 const read = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(`../${name}`, import.meta.url), "utf8")) as Record<string, unknown>;
+  JSON.parse(readFileSync(new URL(`../${name}`, import.meta.url), "utf8")) as Record<
+    string,
+    unknown
+  >;
 
 describe("manifests", () => {
   const npm = read("package.json");

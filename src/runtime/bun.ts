@@ -1,6 +1,6 @@
 import { composeAdapter } from "./compose.ts";
 import { nodeCompatibleHost } from "./node-host.ts";
-import { type RuntimeAdapterOptions, resolveRuntimeAdapterOptions } from "./options.ts";
+import { resolveRuntimeAdapterOptions, type RuntimeAdapterOptions } from "./options.ts";
 import type { RuntimeAdapter } from "./types.ts";
 import { spawnWebWorker } from "./workers.ts";
 
@@ -19,5 +19,8 @@ import { spawnWebWorker } from "./workers.ts";
  * ```
  */
 export function createBunAdapter(options: RuntimeAdapterOptions = {}): RuntimeAdapter {
-  return composeAdapter(nodeCompatibleHost("bun", spawnWebWorker), resolveRuntimeAdapterOptions(options));
+  return composeAdapter(
+    nodeCompatibleHost("bun", spawnWebWorker),
+    resolveRuntimeAdapterOptions(options),
+  );
 }

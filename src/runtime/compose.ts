@@ -56,7 +56,10 @@ function read<T>(probe: Probe<T> | undefined): Reading<T> {
 }
 
 /** Treats the runtimes' many spellings of "no limit" (0, 2^64, the v1 sentinel, host RAM) as none. */
-export function normaliseMemoryLimit(value: number | undefined, total: number | undefined): number | undefined {
+export function normaliseMemoryLimit(
+  value: number | undefined,
+  total: number | undefined,
+): number | undefined {
   if (value === undefined || !Number.isFinite(value) || value <= 0) return undefined;
   if (value >= 2 ** 62) return undefined;
   if (total !== undefined && value >= total) return undefined;
@@ -76,9 +79,16 @@ function stillDegraded(entries: readonly string[], known: (field: string) => boo
  * on Linux, what cgroups and `/proc` say. cgroup figures win; the runtime's
  * own figures fill the gaps, and `degraded` names whatever is still missing.
  */
-export function composeAdapter(host: HostProbe, options: ResolvedRuntimeAdapterOptions): RuntimeAdapter {
+export function composeAdapter(
+  host: HostProbe,
+  options: ResolvedRuntimeAdapterOptions,
+): RuntimeAdapter {
   const linux: LinuxReader | undefined = host.readText && (host.linux || options.root !== "/")
-    ? createLinuxReader({ read: host.readText, root: options.root, limitRefreshMs: options.limitRefreshMs })
+    ? createLinuxReader({
+      read: host.readText,
+      root: options.root,
+      limitRefreshMs: options.limitRefreshMs,
+    })
     : undefined;
 
   return {
@@ -93,10 +103,16 @@ export function composeAdapter(host: HostProbe, options: ResolvedRuntimeAdapterO
       if (logical.source) sources["logical"] = logical.source;
       else if (l?.online !== undefined && l.sources.online) sources["logical"] = l.sources.online;
       if (affinity.source) sources["affinity"] = affinity.source;
-      else if (affinityValue !== undefined && sources["logical"]) sources["affinity"] = sources["logical"];
+      else if (affinityValue !== undefined && sources["logical"]) {
+        sources["affinity"] = sources["logical"];
+      }
       const degraded = l ? [...l.degraded] : [];
-      if (logicalValue === undefined && logical.problem) degraded.push(`cpu.logical: ${logical.problem}`);
-      if (affinity.value === undefined && affinity.problem) degraded.push(`cpu.affinity: ${affinity.problem}`);
+      if (logicalValue === undefined && logical.problem) {
+        degraded.push(`cpu.logical: ${logical.problem}`);
+      }
+      if (affinity.value === undefined && affinity.problem) {
+        degraded.push(`cpu.affinity: ${affinity.problem}`);
+      }
       const quota = l?.quota;
       const cpuset = l?.cpuset;
       const effective = effectiveCpus({ affinity: affinityValue, cpuset, quota }, options.rounding);
@@ -109,7 +125,10 @@ export function composeAdapter(host: HostProbe, options: ResolvedRuntimeAdapterO
         effective,
         throttling: l?.throttling,
         sources,
-        degraded: stillDegraded(degraded, (field) => field === "cpu.online" && logicalValue !== undefined),
+        degraded: stillDegraded(
+          degraded,
+          (field) => field === "cpu.online" && logicalValue !== undefined,
+        ),
       };
     },
 
@@ -125,13 +144,18 @@ export function composeAdapter(host: HostProbe, options: ResolvedRuntimeAdapterO
       if (available?.source) sources["available"] = available.source;
       if (rss.source) sources["rss"] = rss.source;
       let limit = l?.limit;
-      const cgroupLimitUnread = l === undefined || l.degraded.some((entry) => entry.startsWith("memory.limit:"));
+      const cgroupLimitUnread = l === undefined ||
+        l.degraded.some((entry) => entry.startsWith("memory.limit:"));
       if (limit === undefined && cgroupLimitUnread) {
         const own = read(host.constrainedMemory);
         limit = normaliseMemoryLimit(own.value, total);
-        if (limit !== undefined && own.source) sources["limit"] = `${own.source} (cgroups unreadable)`;
+        if (limit !== undefined && own.source) {
+          sources["limit"] = `${own.source} (cgroups unreadable)`;
+        }
       }
-      if (total === undefined && hostTotal?.problem) degraded.push(`memory.total: ${hostTotal.problem}`);
+      if (total === undefined && hostTotal?.problem) {
+        degraded.push(`memory.total: ${hostTotal.problem}`);
+      }
       if (rss.value === undefined && rss.problem) degraded.push(`memory.rss: ${rss.problem}`);
       const known: Record<string, boolean> = {
         "memory.total": total !== undefined,

@@ -1,11 +1,11 @@
 import { composeAdapter } from "./compose.ts";
 import { nodeCompatibleHost } from "./node-host.ts";
-import { type RuntimeAdapterOptions, resolveRuntimeAdapterOptions } from "./options.ts";
+import { resolveRuntimeAdapterOptions, type RuntimeAdapterOptions } from "./options.ts";
+import type { ReadText } from "./linux/mod.ts";
 import type { RuntimeAdapter } from "./types.ts";
 import { spawnWebWorker } from "./workers.ts";
 
 interface DenoGlobal {
-  readTextFileSync(path: string): string;
   memoryUsage(): { rss: number };
 }
 
@@ -14,22 +14,23 @@ function denoGlobal(): DenoGlobal | undefined {
 }
 
 /**
- * Reads a file with Deno's own API. Deno reads `/proc` and `/sys` only with
+ * Wraps a file reader for Deno. Deno reads `/proc` and `/sys` only with
  * `--allow-all` (and `/proc/pressure/*` with `--allow-read`), while
  * `Deno.permissions.querySync` still says "granted": so try the read and
  * turn `NotCapable` into a message that says which flag is missing.
  */
-export function denoReadText(path: string): string {
-  const deno = denoGlobal();
-  if (!deno) throw new Error(`Cannot read ${path}: the Deno global is missing`);
-  try {
-    return deno.readTextFileSync(path);
-  } catch (error) {
-    if (error instanceof Error && error.name === "NotCapable") {
-      throw new Error(`Deno needs --allow-all to read ${path} (NotCapable)`);
+export function denoReadText(read: ReadText): ReadText {
+  return (path) => {
+    try {
+      return read(path);
+    } catch (error) {
+      if (error instanceof Error && error.name === "NotCapable") {
+        const flag = path.includes("/proc/pressure/") ? "--allow-read" : "--allow-all";
+        throw new Error(`Deno needs ${flag} to read ${path} (NotCapable)`);
+      }
+      throw error;
     }
-    throw error;
-  }
+  };
 }
 
 /**
@@ -52,8 +53,10 @@ export function createDenoAdapter(options: RuntimeAdapterOptions = {}): RuntimeA
   return composeAdapter(
     {
       ...host,
-      readText: denoReadText,
-      ...(deno ? { rss: { source: "Deno.memoryUsage().rss", read: () => deno.memoryUsage().rss } } : {}),
+      ...(host.readText ? { readText: denoReadText(host.readText) } : {}),
+      ...(deno
+        ? { rss: { source: "Deno.memoryUsage().rss", read: () => deno.memoryUsage().rss } }
+        : {}),
     },
     resolveRuntimeAdapterOptions(options),
   );

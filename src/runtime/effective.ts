@@ -30,7 +30,10 @@ export function effectiveCpus(
   if (figures.affinity !== undefined && figures.affinity > 0) best = figures.affinity;
   if (figures.cpuset !== undefined && figures.cpuset > 0) best = Math.min(best, figures.cpuset);
   if (figures.quota !== undefined && figures.quota > 0) {
-    best = Math.min(best, rounding === "ceil" ? Math.ceil(figures.quota) : Math.floor(figures.quota));
+    best = Math.min(
+      best,
+      rounding === "ceil" ? Math.ceil(figures.quota) : Math.floor(figures.quota),
+    );
   }
   return Number.isFinite(best) ? Math.max(1, best) : 1;
 }

@@ -1,4 +1,5 @@
 import { builtin } from "./builtins.ts";
+import { createCachedFileReader } from "./file-reader.ts";
 import type { HostProbe, Probe } from "./compose.ts";
 import type { RuntimeName, SpawnOptions, WorkerLike } from "./types.ts";
 
@@ -17,7 +18,7 @@ export function nodeCompatibleHost(
   return {
     name,
     linux: proc?.platform === "linux",
-    ...(fs ? { readText: (path: string): string => fs.readFileSync(path, "utf8") } : {}),
+    ...(fs ? { readText: createCachedFileReader(fs).read } : {}),
     ...(os
       ? {
         logical: probe("os.cpus().length", () => os.cpus().length || undefined),

@@ -1,6 +1,6 @@
 import { composeAdapter } from "./compose.ts";
 import { nodeCompatibleHost } from "./node-host.ts";
-import { type RuntimeAdapterOptions, resolveRuntimeAdapterOptions } from "./options.ts";
+import { resolveRuntimeAdapterOptions, type RuntimeAdapterOptions } from "./options.ts";
 import type { RuntimeAdapter } from "./types.ts";
 import { spawnThreadWorker } from "./workers.ts";
 
@@ -17,5 +17,8 @@ import { spawnThreadWorker } from "./workers.ts";
  * ```
  */
 export function createNodeAdapter(options: RuntimeAdapterOptions = {}): RuntimeAdapter {
-  return composeAdapter(nodeCompatibleHost("node", spawnThreadWorker), resolveRuntimeAdapterOptions(options));
+  return composeAdapter(
+    nodeCompatibleHost("node", spawnThreadWorker),
+    resolveRuntimeAdapterOptions(options),
+  );
 }

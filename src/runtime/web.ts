@@ -1,5 +1,5 @@
 import { composeAdapter } from "./compose.ts";
-import { type RuntimeAdapterOptions, resolveRuntimeAdapterOptions } from "./options.ts";
+import { resolveRuntimeAdapterOptions, type RuntimeAdapterOptions } from "./options.ts";
 import type { RuntimeAdapter, RuntimeName } from "./types.ts";
 import { spawnWebWorker } from "./workers.ts";
 
@@ -36,7 +36,8 @@ export function createWebAdapter(
   const { name, ...rest } = options;
   const nav = (globalThis as { navigator?: NavigatorLike }).navigator;
   const perf = (globalThis as { performance?: ChromeMemory }).performance;
-  const runtime: RuntimeName = name ?? (nav?.userAgent === "Cloudflare-Workers" ? "workerd" : "browser");
+  const runtime: RuntimeName = name ??
+    (nav?.userAgent === "Cloudflare-Workers" ? "workerd" : "browser");
   return composeAdapter(
     {
       name: runtime,

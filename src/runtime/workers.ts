@@ -51,7 +51,6 @@ export function spawnThreadWorker(url: URL, options: SpawnOptions = {}): WorkerL
   };
 }
 
-
 interface WebWorkerLike extends EventTarget {
   postMessage(message: unknown, transfer: Transferable[]): void;
   terminate(): void;
@@ -87,7 +86,9 @@ export function spawnWebWorker(url: URL, options: SpawnOptions = {}): WorkerLike
   };
   worker.addEventListener("message", (event) => handlers.message((event as MessageEvent).data));
   worker.addEventListener("messageerror", (event) => {
-    handlers.error(new Error(`Cannot deserialise a message from worker ${url.href}`, { cause: event }));
+    handlers.error(
+      new Error(`Cannot deserialise a message from worker ${url.href}`, { cause: event }),
+    );
   });
   worker.addEventListener("error", (event) => {
     event.preventDefault();

@@ -1,0 +1,88 @@
+/**
+ * Pure derivations of sample figures from adapter reads; the monitor owns the
+ * state (previous reads) and passes it in.
+ *
+ * @module
+ */
+import type { MemoryInfo, PressureInfo, ThrottlingInfo } from "../runtime/types.ts";
+import type { PsiSample, ResourceSample, ThrottlingSample } from "./sample.ts";
+
+/** A cumulative CPU-time read: `value` microseconds at clock time `time` (ms). */
+export interface CpuTimeRead {
+  readonly time: number;
+  readonly value: number;
+}
+
+/** A figure, or why there is none. */
+export type Figure = { readonly value: number; readonly reason?: undefined } | {
+  readonly value?: undefined;
+  readonly reason: string;
+};
+
+/**
+ * CPU use between two CPU-time reads as % of `cpus` whole CPUs, capped at
+ * 100 (a fractional quota above the rounded-down CPU count can exceed it).
+ */
+export function cpuPercentBetween(before: CpuTimeRead, after: CpuTimeRead, cpus: number): Figure {
+  const elapsedMs = after.time - before.time;
+  const usedUs = after.value - before.value;
+  if (!(elapsedMs > 0)) return { reason: "cpuPercent: no time elapsed since the previous read" };
+  if (usedUs < 0) return { reason: "cpuPercent: cpu time went backwards" };
+  return { value: Math.min(100, (usedUs / (elapsedMs * 1000 * cpus)) * 100) };
+}
+
+/**
+ * Throttling deltas between two reads of the cgroup counters taken
+ * `windowMs` apart; `undefined` when a counter went backwards (a new cgroup).
+ */
+export function throttlingBetween(
+  before: ThrottlingInfo,
+  after: ThrottlingInfo,
+  windowMs: number,
+): ThrottlingSample | undefined {
+  const periods = after.periods - before.periods;
+  const throttled = after.throttled - before.throttled;
+  const throttledUsec = after.throttledUsec - before.throttledUsec;
+  if (periods < 0 || throttled < 0 || throttledUsec < 0) return undefined;
+  return {
+    periods,
+    throttled,
+    throttledUsec,
+    ratio: periods === 0 ? 0 : throttled / periods,
+    windowMs,
+  };
+}
+
+/** The memory fields of a {@link ResourceSample}, before smoothing. */
+export type MemoryFigures = Pick<
+  ResourceSample,
+  "memoryBytes" | "memorySource" | "memoryLimit" | "memoryLimitSource" | "memoryPercent"
+>;
+
+/** Memory in use (working set, else RSS) against the limit (container, else host RAM). */
+export function memoryFigures(memory: MemoryInfo | undefined): MemoryFigures {
+  const workingSet = memory?.workingSet;
+  const rss = memory?.rss;
+  const limit = memory?.limit;
+  const total = memory?.total;
+  const memoryBytes = workingSet ?? rss;
+  const memoryLimit = limit ?? total;
+  return {
+    memoryBytes,
+    memorySource: workingSet !== undefined ? "workingSet" : rss !== undefined ? "rss" : undefined,
+    memoryLimit,
+    memoryLimitSource: limit !== undefined ? "container" : total !== undefined ? "host" : undefined,
+    memoryPercent: memoryBytes !== undefined && memoryLimit !== undefined && memoryLimit > 0
+      ? (memoryBytes / memoryLimit) * 100
+      : undefined,
+  };
+}
+
+/** PSI `some avg10` for each resource. */
+export function psiFigures(pressure: PressureInfo | undefined): PsiSample {
+  return {
+    cpu: pressure?.cpu?.some.avg10,
+    memory: pressure?.memory?.some.avg10,
+    io: pressure?.io?.some.avg10,
+  };
+}

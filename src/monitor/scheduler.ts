@@ -1,0 +1,36 @@
+import { unrefTimer } from "../runtime/timers.ts";
+import type { TimerHandle } from "../runtime/timers.ts";
+
+/**
+ * Where the monitor and the loop-delay sampler get their timers from. The
+ * default, {@link timerScheduler}, uses `setTimeout` and never keeps the
+ * process alive; tests pass a manual scheduler and move a fake clock instead
+ * of sleeping.
+ */
+export interface Scheduler {
+  /** Runs `callback` once, about `ms` milliseconds from now; returns a handle for `clear`. */
+  set(callback: () => void, ms: number): unknown;
+  /** Cancels a pending callback; a handle that already fired or was cleared is ignored. */
+  clear(handle: unknown): void;
+}
+
+/**
+ * The default {@link Scheduler}: one-shot `setTimeout` timers that are
+ * unref'd, so a running monitor never keeps the process from exiting.
+ *
+ * @example Run a callback once without holding the process open
+ * ```ts
+ * import { timerScheduler } from "@headroom/headroom";
+ *
+ * const handle = timerScheduler.set(() => console.log("tick"), 1000);
+ * timerScheduler.clear(handle);
+ * ```
+ */
+export const timerScheduler: Scheduler = Object.freeze({
+  set(callback: () => void, ms: number): unknown {
+    return unrefTimer(setTimeout(callback, ms));
+  },
+  clear(handle: unknown): void {
+    clearTimeout(handle as TimerHandle);
+  },
+});

@@ -1,0 +1,75 @@
+import type * as NodeFs from "node:fs";
+
+/** A {@link ReadText} that keeps files open between reads. */
+export interface CachedFileReader {
+  /** Reads the whole file from offset 0; throws like `readFileSync` when it cannot. */
+  read(path: string): string;
+  /** Closes every descriptor kept open. */
+  close(): void;
+}
+
+const MAX_OPEN = 64;
+
+/**
+ * Reads small `/proc` and `/sys` files with one `pread` each instead of
+ * open + fstat + read + close: each path's descriptor stays open and is read
+ * again from offset 0, which makes the kernel render the file anew. A read
+ * that fails on a kept descriptor (the cgroup was removed, the file replaced)
+ * closes it and tries once more with a fresh open, so errors are the same as
+ * `readFileSync`'s. At most 64 descriptors stay open; past that, files are
+ * read the ordinary way.
+ */
+export function createCachedFileReader(fs: typeof NodeFs): CachedFileReader {
+  const open = new Map<string, number>();
+  let buffer = new Uint8Array(8192);
+  const decoder = new TextDecoder();
+
+  const readAll = (fd: number): string => {
+    for (;;) {
+      const n = fs.readSync(fd, buffer, 0, buffer.length, 0);
+      if (n < buffer.length) return decoder.decode(buffer.subarray(0, n));
+      buffer = new Uint8Array(buffer.length * 2);
+    }
+  };
+
+  const fresh = (path: string): string => {
+    if (open.size >= MAX_OPEN) return fs.readFileSync(path, "utf8");
+    const fd = fs.openSync(path, "r");
+    try {
+      const text = readAll(fd);
+      open.set(path, fd);
+      return text;
+    } catch (error) {
+      fs.closeSync(fd);
+      throw error;
+    }
+  };
+
+  return {
+    read(path: string): string {
+      const fd = open.get(path);
+      if (fd === undefined) return fresh(path);
+      try {
+        return readAll(fd);
+      } catch {
+        open.delete(path);
+        try {
+          fs.closeSync(fd);
+        } catch {
+          // already gone
+        }
+        return fresh(path);
+      }
+    },
+    close(): void {
+      for (const fd of open.values()) {
+        try {
+          fs.closeSync(fd);
+        } catch {
+          // already gone
+        }
+      }
+      open.clear();
+    },
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * Reads PSI for the process: its v2 cgroup's `*.pressure` files when it is
+ * not in the root cgroup, else `/proc/pressure/*`, each falling back to the
+ * other.
+ *
+ * @module
+ */
+
+import type { PressureInfo, PressureResource, Sources } from "../types.ts";
+import { cgroupSource } from "./layout.ts";
+import { parsePressure, type PressureName } from "./psi.ts";
+import { garbled, tryRead } from "./read.ts";
+import type { CgroupController, ReadText } from "./types.ts";
+
+interface Candidate {
+  readonly path: string;
+  readonly source: string;
+}
+
+type Figures = { -readonly [K in PressureName]: PressureResource | undefined };
+type PressureSources = { -readonly [K in keyof Sources<Figures>]: Sources<Figures>[K] };
+
+const names: readonly PressureName[] = ["cpu", "memory", "io"];
+
+function candidates(
+  prefix: string,
+  unified: CgroupController | undefined,
+  name: PressureName,
+): Candidate[] {
+  const proc = { path: `${prefix}/proc/pressure/${name}`, source: `/proc/pressure/${name}` };
+  if (!unified) return [proc];
+  const own = {
+    path: `${unified.dir}/${name}.pressure`,
+    source: cgroupSource(2, unified.cgroupPath, `${name}.pressure`),
+  };
+  return unified.cgroupPath === "/" ? [proc, own] : [own, proc];
+}
+
+/**
+ * Returns a function that reads PSI on each call. It remembers which file
+ * answered for each resource, so a steady host costs one read per resource.
+ * The function returns `undefined` only when no candidate file exists at all;
+ * a refused read (Deno `NotCapable`) gives an object naming the problem.
+ */
+export function createPressureReader(
+  read: ReadText,
+  prefix: string,
+  unified: () => CgroupController | undefined,
+): () => PressureInfo | undefined {
+  let order: Record<PressureName, readonly Candidate[]> | undefined;
+  const chosen: Record<PressureName, number> = { cpu: 0, memory: 0, io: 0 };
+
+  return (): PressureInfo | undefined => {
+    if (order === undefined) {
+      const u = unified();
+      order = {
+        cpu: candidates(prefix, u, "cpu"),
+        memory: candidates(prefix, u, "memory"),
+        io: candidates(prefix, u, "io"),
+      };
+    }
+    const figures: Figures = { cpu: undefined, memory: undefined, io: undefined };
+    const sources: PressureSources = {};
+    const degraded: string[] = [];
+    let anyExists = false;
+    for (const name of names) {
+      const list = order[name];
+      const first = chosen[name];
+      let failure: string | undefined;
+      // The file that answered last time first, then the rest in order.
+      for (let k = 0; k < list.length; k++) {
+        const index = k === 0 ? first : k <= first ? k - 1 : k;
+        const candidate = list[index] as Candidate;
+        const text = tryRead(read, candidate.path);
+        if (typeof text !== "string") {
+          if (!text.missing) anyExists = true;
+          failure ??= text.reason;
+          continue;
+        }
+        anyExists = true;
+        chosen[name] = index;
+        const parsed = parsePressure(text);
+        if (parsed === undefined) failure = garbled(candidate.path, text);
+        else {
+          failure = undefined;
+          figures[name] = parsed;
+          sources[name] = candidate.source;
+        }
+        break;
+      }
+      if (failure !== undefined) degraded.push(`pressure.${name}: ${failure}`);
+    }
+    return anyExists ? { ...figures, sources, degraded } : undefined;
+  };
+}

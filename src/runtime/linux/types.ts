@@ -1,0 +1,113 @@
+/**
+ * The shapes the Linux reader returns.
+ *
+ * @module
+ */
+
+import type { PressureInfo, Sources, ThrottlingInfo } from "../types.ts";
+
+/** Reads a whole text file; throws on any failure (the error's message/code is used in `degraded`). */
+export type ReadText = (path: string) => string;
+
+/** How {@link createLinuxReader} reaches the files. */
+export interface LinuxReaderOptions {
+  /** Reads one file; the reader never does I/O by itself. */
+  readonly read: ReadText;
+  /** Prefix for every path read: `${root}/proc/self/cgroup`, `${root}/sys/fs/cgroup/...`. @default {"/"} */
+  readonly root?: string;
+  /** Clock in milliseconds, for limit caching. @default {() => performance.now()} */
+  readonly now?: () => number;
+  /**
+   * Limits (quota, cpuset, online CPUs, memory max/high, host total) are re-read at most this
+   * often; usage, CPU time and PSI on every call. `0` = always. @default {5000}
+   */
+  readonly limitRefreshMs?: number;
+}
+
+/** The cgroup controllers the reader looks for. */
+export type ControllerName = "cpu" | "cpuacct" | "cpuset" | "memory";
+
+/** Where one controller's files for this process live. */
+export interface CgroupController {
+  readonly version: 1 | 2;
+  /** The cgroup of {@link dir} as the process sees it, for example `/docker/abc`. */
+  readonly cgroupPath: string;
+  /** Where the hierarchy is mounted, for example `/sys/fs/cgroup/memory`. */
+  readonly mountPoint: string;
+  /** The cgroup the mount point shows (mountinfo field 4), for example `/` or `/docker/abc`. */
+  readonly mountRoot: string;
+  /** The directory holding this process's files, e.g. `${root}/sys/fs/cgroup/memory/docker/abc`. */
+  readonly dir: string;
+}
+
+/** Which cgroup hierarchies this process is in, and where their files are. */
+export interface CgroupLayout {
+  /** `hybrid` = v1 controllers plus a v2 `0::` hierarchy. */
+  readonly mode: "v1" | "v2" | "hybrid" | "none";
+  readonly cpu: CgroupController | undefined;
+  readonly cpuacct: CgroupController | undefined;
+  readonly cpuset: CgroupController | undefined;
+  readonly memory: CgroupController | undefined;
+  /** The v2 `0::` hierarchy if mounted (PSI, and `cpu.stat` on hybrid hosts). */
+  readonly unified: CgroupController | undefined;
+  /** Why each absent controller is absent, for the figures that need it. */
+  readonly missing: { readonly [K in ControllerName]?: string };
+  /** Each problem met while resolving the layout, as `field: reason`. */
+  readonly degraded: readonly string[];
+}
+
+/** CPU figures from cgroups and `/sys`. */
+export interface LinuxCpu {
+  /** Fractional CPU quota, the minimum over the cgroup and its ancestors; `undefined` = none. */
+  readonly quota: number | undefined;
+  /** CPUs in the effective cpuset. */
+  readonly cpuset: number | undefined;
+  /** CPUs online on the host (`/sys/devices/system/cpu/online`). */
+  readonly online: number | undefined;
+  /** Throttling counters of the process's CPU cgroup. */
+  readonly throttling: ThrottlingInfo | undefined;
+  readonly sources: Sources<Omit<LinuxCpu, "sources" | "degraded">>;
+  /** Each figure that could not be read, as `field: reason`. */
+  readonly degraded: readonly string[];
+}
+
+/** Memory figures from cgroups and `/proc/meminfo`, in bytes. */
+export interface LinuxMemory {
+  /** Host RAM (`/proc/meminfo` MemTotal). */
+  readonly total: number | undefined;
+  /** `/proc/meminfo` MemAvailable. */
+  readonly available: number | undefined;
+  /** Hard limit, the minimum over the cgroup and its ancestors; `undefined` = none. */
+  readonly limit: number | undefined;
+  /** cgroup v2 `memory.high`, the minimum over the hierarchy; `undefined` = none. */
+  readonly high: number | undefined;
+  /** cgroup usage, page cache included. */
+  readonly usage: number | undefined;
+  /** usage minus inactive file cache, floored at 0. */
+  readonly workingSet: number | undefined;
+  readonly sources: Sources<Omit<LinuxMemory, "sources" | "degraded">>;
+  /** Each figure that could not be read, as `field: reason`. */
+  readonly degraded: readonly string[];
+}
+
+/** Reads cgroup v1/v2 and `/proc` figures through an injected file reader. Never throws. */
+export interface LinuxReader {
+  /** The cgroup layout, resolved once on first use. */
+  layout(): CgroupLayout;
+  /** Quota, cpuset and online CPUs (cached per `limitRefreshMs`) and throttling (fresh). */
+  cpu(): LinuxCpu;
+  /** Limits and host total (cached per `limitRefreshMs`), usage and availability (fresh). */
+  memory(): LinuxMemory;
+  /** Cumulative CPU µs: cgroup `cpu.stat` usage_usec (v2) or `cpuacct.usage` / 1000 (v1). */
+  cpuTime(): number | undefined;
+  /** Where {@link cpuTime} reads from, for example `cgroup2 /cpu.stat usage_usec`. */
+  cpuTimeSource(): string | undefined;
+  /** Why the last {@link cpuTime} call returned `undefined`, as `cpuTime: reason`. */
+  cpuTimeDegraded(): string | undefined;
+  /** `/proc/loadavg`: the 1, 5 and 15 minute load averages. */
+  loadAverage(): readonly [number, number, number] | undefined;
+  /** Why the last {@link loadAverage} call returned `undefined`, as `loadAverage: reason`. */
+  loadAverageDegraded(): string | undefined;
+  /** PSI of the process's v2 cgroup or of the system; `undefined` only when no PSI file exists. */
+  pressure(): PressureInfo | undefined;
+}

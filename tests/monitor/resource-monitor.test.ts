@@ -1,0 +1,379 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { createFakeAdapter } from "../../src/runtime/fake.ts";
+import type { FakeMachine } from "../../src/runtime/fake.ts";
+import type { PressureInfo, PressureResource, RuntimeAdapter } from "../../src/runtime/types.ts";
+import { ResourceMonitor } from "../../src/monitor/resource-monitor.ts";
+import type { ResourceMonitorOptions } from "../../src/monitor/options.ts";
+import type { PressureChange, ResourceSample } from "../../src/monitor/sample.ts";
+import { ManualTime } from "./manual-time.ts";
+
+const GiB = 2 ** 30;
+
+function setup(
+  machine: Partial<FakeMachine> = {},
+  options: Partial<ResourceMonitorOptions> = {},
+) {
+  const time = new ManualTime();
+  const adapter = createFakeAdapter(machine);
+  const monitor = new ResourceMonitor({
+    adapter,
+    clock: time.clock,
+    scheduler: time.scheduler,
+    ...options,
+  });
+  const samples: ResourceSample[] = [];
+  const changes: PressureChange[] = [];
+  monitor.on("sample", (sample) => samples.push(sample));
+  monitor.on("pressure", (change) => changes.push(change));
+  return { time, adapter, monitor, samples, changes };
+}
+
+function resource(avg10: number): PressureResource {
+  return { some: { avg10, avg60: 0, avg300: 0, total: 0 }, full: undefined };
+}
+
+function psi(cpu: number, memory: number, io: number): PressureInfo {
+  return {
+    cpu: resource(cpu),
+    memory: resource(memory),
+    io: resource(io),
+    sources: {},
+    degraded: [],
+  };
+}
+
+describe("ResourceMonitor CPU", () => {
+  it("computes CPU % of the effective CPUs from CPU-time deltas", () => {
+    const { time, adapter, monitor } = setup({ cpu: { affinity: 2 }, cpuTime: 0 }, {
+      halfLifeMs: 1000,
+    });
+    const first = monitor.sample();
+    assert.equal(first.cpus, 2);
+    assert.equal(first.cpuPercent, undefined);
+    assert.ok(first.degraded.includes("cpuPercent: needs a second sample"));
+
+    time.advance(1000);
+    adapter.machine.cpuTime = 1_500_000;
+    const second = monitor.sample();
+    assert.equal(second.cpuPercent, 75);
+    assert.equal(second.cpuPercentSmoothed, 75);
+
+    time.advance(1000);
+    adapter.machine.cpuTime = 2_000_000;
+    const third = monitor.sample();
+    assert.equal(third.cpuPercent, 25);
+    assert.equal(third.cpuPercentSmoothed, 50, "one half-life later the average is halfway");
+  });
+
+  it("uses the quota-derived effective CPUs and reports the quota", () => {
+    const { time, adapter, monitor } = setup({ cpu: { affinity: 8, quota: 2.5 }, cpuTime: 0 });
+    monitor.sample();
+    time.advance(500);
+    adapter.machine.cpuTime = 500_000;
+    const sample = monitor.sample();
+    assert.equal(sample.cpus, 2);
+    assert.equal(sample.cpuQuota, 2.5);
+    assert.equal(sample.cpuPercent, 50);
+  });
+
+  it("caps CPU % at 100 and says when CPU time is not available", () => {
+    const { time, adapter, monitor } = setup({ cpu: { affinity: 1 }, cpuTime: 0 });
+    monitor.sample();
+    time.advance(100);
+    adapter.machine.cpuTime = 250_000;
+    assert.equal(monitor.sample().cpuPercent, 100);
+    adapter.machine.cpuTime = undefined;
+    time.advance(100);
+    const sample = monitor.sample();
+    assert.equal(sample.cpuPercent, undefined);
+    assert.ok(sample.degraded.includes("cpuTime: not available on unknown"));
+  });
+
+  it("reads cpu() on the first sample and then at most every limitRefreshMs", () => {
+    const { time, adapter, monitor } = setup({ cpu: { affinity: 4 } }, { limitRefreshMs: 5000 });
+    let reads = 0;
+    const cpu = adapter.cpu.bind(adapter);
+    adapter.cpu = () => {
+      reads++;
+      return cpu();
+    };
+    monitor.sample();
+    adapter.machine.cpu.affinity = 2;
+    time.advance(4999);
+    assert.equal(monitor.sample().cpus, 4);
+    assert.equal(reads, 1);
+    time.advance(1);
+    assert.equal(monitor.sample().cpus, 2);
+    assert.equal(reads, 2);
+  });
+
+  it("reports throttling deltas between two cpu() reads", () => {
+    const { time, adapter, monitor } = setup(
+      { cpu: { affinity: 2, throttling: { periods: 100, throttled: 10, throttledUsec: 5000 } } },
+      { limitRefreshMs: 0 },
+    );
+    assert.equal(monitor.sample().throttling, undefined);
+    time.advance(1000);
+    adapter.machine.cpu.throttling = { periods: 110, throttled: 14, throttledUsec: 9000 };
+    assert.deepEqual(monitor.sample().throttling, {
+      periods: 10,
+      throttled: 4,
+      throttledUsec: 4000,
+      ratio: 0.4,
+      windowMs: 1000,
+    });
+  });
+});
+
+describe("ResourceMonitor memory", () => {
+  it("uses the working set against the container limit", () => {
+    const { monitor } = setup({
+      memory: { workingSet: 0.75 * GiB, rss: 0.1 * GiB, limit: 1 * GiB, total: 16 * GiB },
+    });
+    const sample = monitor.sample();
+    assert.equal(sample.memoryBytes, 0.75 * GiB);
+    assert.equal(sample.memorySource, "workingSet");
+    assert.equal(sample.memoryLimit, 1 * GiB);
+    assert.equal(sample.memoryLimitSource, "container");
+    assert.equal(sample.memoryPercent, 75);
+    assert.equal(sample.level, "moderate");
+  });
+
+  it("falls back to RSS against host RAM", () => {
+    const { monitor } = setup({ memory: { rss: 2 * GiB, total: 16 * GiB } });
+    const sample = monitor.sample();
+    assert.equal(sample.memoryBytes, 2 * GiB);
+    assert.equal(sample.memorySource, "rss");
+    assert.equal(sample.memoryLimit, 16 * GiB);
+    assert.equal(sample.memoryLimitSource, "host");
+    assert.equal(sample.memoryPercent, 12.5);
+  });
+
+  it("smooths memory % over the half-life", () => {
+    const { time, adapter, monitor } = setup({ memory: { rss: 100, total: 1000 } }, {
+      halfLifeMs: 2000,
+    });
+    monitor.sample();
+    time.advance(2000);
+    adapter.machine.memory.rss = 300;
+    const sample = monitor.sample();
+    assert.equal(sample.memoryPercent, 30);
+    assert.equal(sample.memoryPercentSmoothed, 20);
+  });
+
+  it("says so when there is nothing to compute memory % from", () => {
+    const { monitor } = setup({ memory: { rss: 100 } });
+    const sample = monitor.sample();
+    assert.equal(sample.memoryPercent, undefined);
+    assert.equal(sample.memorySource, "rss");
+    assert.ok(sample.degraded.some((d) => d.startsWith("memoryPercent:")));
+  });
+});
+
+describe("ResourceMonitor pressure", () => {
+  it("does not flap between enter and leave; one pressure event per change", () => {
+    const { adapter, monitor, samples, changes } = setup({ memory: { workingSet: 0, limit: 100 } });
+    const script = [50, 72, 65, 72, 65, 72, 59, 86, 96, 91, 89, 10];
+    const levels = script.map((used) => {
+      adapter.machine.memory.workingSet = used;
+      return monitor.sample().level;
+    });
+    assert.deepEqual(levels, [
+      "none",
+      "moderate",
+      "moderate",
+      "moderate",
+      "moderate",
+      "moderate",
+      "none",
+      "high",
+      "critical",
+      "critical",
+      "high",
+      "none",
+    ]);
+    assert.equal(samples.length, script.length, "a sample event every sample");
+    assert.deepEqual(changes.map(({ from, to }) => `${from}->${to}`), [
+      "none->moderate",
+      "moderate->none",
+      "none->high",
+      "high->critical",
+      "critical->high",
+      "high->none",
+    ]);
+    assert.deepEqual(changes[2]?.reasons, ["memory 86% >= 85% (high)"]);
+    assert.equal(changes[2]?.sample, samples[7]);
+    assert.equal(monitor.level, "none");
+    assert.equal(monitor.latest, samples[11]);
+  });
+
+  it("classifies on PSI some avg10 and reports it", () => {
+    const { adapter, monitor } = setup({ pressure: psi(30, 2, 85) });
+    const sample = monitor.sample();
+    assert.deepEqual(sample.psi, { cpu: 30, memory: 2, io: 85 });
+    assert.equal(sample.level, "critical");
+    assert.deepEqual(sample.reasons, ["io pressure 85% >= 80% (critical)"]);
+    adapter.machine.pressure = undefined;
+    const without = monitor.sample();
+    assert.deepEqual(without.psi, { cpu: undefined, memory: undefined, io: undefined });
+    assert.ok(without.degraded.includes("psi: not available on unknown"));
+  });
+
+  it("ignores CPU % unless cpuPercent thresholds are turned on", () => {
+    const busy = { cpu: { affinity: 1 }, cpuTime: 0 };
+    const off = setup(busy);
+    const on = setup(busy, { thresholds: { cpuPercent: true } });
+    for (const { time, adapter, monitor } of [off, on]) {
+      monitor.sample();
+      time.advance(1000);
+      adapter.machine.cpuTime = 1_000_000;
+    }
+    assert.equal(off.monitor.sample().level, "none");
+    const sample = on.monitor.sample();
+    assert.equal(sample.cpuPercent, 100);
+    assert.equal(sample.level, "critical");
+    assert.deepEqual(sample.reasons, ["cpu 100% >= 80% (critical)"]);
+  });
+});
+
+describe("ResourceMonitor failures", () => {
+  it("names a throwing read in degraded and keeps sampling", () => {
+    const { time, adapter, monitor, samples } = setup({
+      cpu: { affinity: 2 },
+      cpuTime: 0,
+      memory: { workingSet: 50, limit: 100 },
+    });
+    monitor.sample();
+    adapter.machine.failWith = new Error("disk gone");
+    time.advance(1000);
+    adapter.machine.cpuTime = 500_000;
+    const broken = monitor.sample();
+    for (const field of ["cpuTime", "memory", "loadAverage", "psi"]) {
+      assert.ok(broken.degraded.includes(`${field}: disk gone`), `${field} missing`);
+    }
+    assert.equal(broken.memoryPercent, undefined);
+    assert.equal(broken.cpuPercent, undefined);
+    assert.equal(broken.cpus, 2, "the last cpu() reading is kept");
+
+    adapter.machine.failWith = undefined;
+    time.advance(1000);
+    adapter.machine.cpuTime = 1_000_000;
+    const healed = monitor.sample();
+    assert.equal(healed.memoryPercent, 50);
+    assert.equal(healed.cpuPercent, 25, "measured from the last good CPU-time read");
+    assert.equal(healed.degraded.some((d) => d.includes("disk gone")), false);
+    assert.equal(samples.length, 3);
+  });
+
+  it("survives a single read throwing a non-Error and assumes 1 CPU without cpu()", () => {
+    const base = createFakeAdapter({ memory: { rss: 10, total: 100 } });
+    const adapter: RuntimeAdapter = {
+      ...base,
+      cpu() {
+        throw "no cgroup";
+      },
+    };
+    const monitor = new ResourceMonitor({ adapter, loopDelay: false });
+    const sample = monitor.sample();
+    assert.equal(sample.cpus, 1);
+    assert.equal(sample.memoryPercent, 10);
+    assert.ok(sample.degraded.includes("cpu: no cgroup"));
+    assert.ok(sample.degraded.includes("cpus: no cpu() reading yet, assuming 1"));
+  });
+
+  it("merges the adapter's degraded lists", () => {
+    const { monitor } = setup({
+      cpu: { degraded: ["quota: cgroup not mounted"] },
+      memory: { degraded: ["limit: permission denied"] },
+    });
+    const { degraded } = monitor.sample();
+    assert.ok(degraded.includes("quota: cgroup not mounted"));
+    assert.ok(degraded.includes("limit: permission denied"));
+    assert.ok(degraded.includes("loopDelay: sampler not running (call start())"));
+  });
+});
+
+describe("ResourceMonitor start/stop", () => {
+  it("samples at once and on every tick, then stops", () => {
+    const { time, monitor, samples } = setup({}, { intervalMs: 1000 });
+    monitor.start();
+    assert.equal(samples.length, 1, "start() samples at once");
+    assert.equal(monitor.running, true);
+    time.advance(3000);
+    assert.deepEqual(samples.map((s) => s.time), [0, 1000, 2000, 3000]);
+    monitor.stop();
+    assert.equal(time.pending, 0, "stop() cancels the tick and the loop-delay probe");
+    time.advance(5000);
+    assert.equal(samples.length, 4);
+    assert.equal(monitor.running, false);
+  });
+
+  it("is idempotent and honours a new interval", () => {
+    const { time, monitor, samples } = setup({}, { loopDelay: false });
+    monitor.start(500);
+    monitor.start(500);
+    assert.equal(time.pending, 1);
+    time.advance(1000);
+    assert.equal(samples.length, 3);
+    monitor.start(250);
+    assert.equal(time.pending, 1);
+    time.advance(500);
+    assert.deepEqual(samples.map((s) => s.time), [0, 500, 1000, 1250, 1500]);
+  });
+
+  it("stops on dispose and can start again", () => {
+    const { time, monitor, samples } = setup();
+    monitor.start();
+    monitor[Symbol.dispose]();
+    assert.equal(time.pending, 0);
+    monitor.start();
+    time.advance(1000);
+    assert.equal(samples.length, 3);
+    monitor.stop();
+  });
+
+  it("reports loop delay and catches a 300 ms block when the late probe fires first", () => {
+    const { time, monitor, changes } = setup({}, {
+      intervalMs: 1000,
+      loopDelay: { resolutionMs: 30 },
+    });
+    monitor.start();
+    assert.equal(monitor.latest?.loopDelayMs, undefined);
+    assert.ok(monitor.latest?.degraded.includes("loopDelay: no samples yet"));
+    time.advance(1000);
+    assert.deepEqual(monitor.latest?.loopDelayMs, { max: 0, mean: 0 });
+    time.advance(890); // a probe fired at 1890; the next is due at 1920, the tick at 2000
+    time.block(300); // blocked until 2190
+    time.runDue(); // the probe runs first (270 ms late), then the tick
+    const sample = monitor.latest;
+    assert.equal(sample?.time, 2190);
+    assert.equal(sample?.loopDelayMs?.max, 270);
+    assert.equal(sample?.level, "high");
+    assert.deepEqual(sample?.reasons, ["loop delay 270ms >= 250ms (high)"]);
+    assert.deepEqual(changes.map((c) => c.to), ["high"]);
+    monitor.stop();
+  });
+
+  it("catches a 300 ms block when the tick runs before the late probe", () => {
+    const { time, monitor } = setup({}, { intervalMs: 1000, loopDelay: { resolutionMs: 30 } });
+    monitor.start();
+    time.advance(1980); // a probe fired at 1980; the tick is due at 2000, the probe at 2010
+    time.block(300); // blocked until 2280
+    time.runDue(); // the tick runs first and sees the pending probe 270 ms late
+    assert.equal(monitor.latest?.time, 2280);
+    assert.equal(monitor.latest?.loopDelayMs?.max, 270);
+    assert.equal(monitor.latest?.level, "high");
+    time.advance(1000);
+    assert.equal(monitor.latest?.loopDelayMs?.max, 0, "the block is not counted twice");
+    monitor.stop();
+  });
+
+  it("says the loop-delay sampler is disabled", () => {
+    const { monitor } = setup({}, { loopDelay: false });
+    monitor.start();
+    assert.equal(monitor.latest?.loopDelayMs, undefined);
+    assert.ok(monitor.latest?.degraded.includes("loopDelay: disabled"));
+    monitor.stop();
+  });
+});
