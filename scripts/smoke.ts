@@ -82,7 +82,7 @@ writeFileSync(
       target: "ES2022",
       module: "NodeNext",
       moduleResolution: "NodeNext",
-      lib: ["ES2022", "DOM"],
+      lib: ["ES2022", "DOM", "ESNext.Disposable"],
       types: [],
       strict: true,
       noEmit: true,

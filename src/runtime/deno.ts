@@ -5,14 +5,6 @@ import type { ReadText } from "./linux/mod.ts";
 import type { RuntimeAdapter } from "./types.ts";
 import { spawnWebWorker } from "./workers.ts";
 
-interface DenoGlobal {
-  memoryUsage(): { rss: number };
-}
-
-function denoGlobal(): DenoGlobal | undefined {
-  return (globalThis as { Deno?: DenoGlobal }).Deno;
-}
-
 /**
  * Wraps a file reader for Deno. Deno reads `/proc` and `/sys` only with
  * `--allow-all` (and `/proc/pressure/*` with `--allow-read`), while
@@ -36,7 +28,7 @@ export function denoReadText(read: ReadText): ReadText {
 /**
  * The adapter for Deno: cgroups and `/proc` on Linux when run with
  * `--allow-all`; without it, the permission-free figures
- * (`navigator.hardwareConcurrency`, `Deno.memoryUsage()`, `process.cpuUsage()`)
+ * (`os.availableParallelism()`, `process.memoryUsage.rss()`, `process.cpuUsage()`)
  * and `degraded` entries that say which flag is missing. Module Web Workers.
  *
  * @example
@@ -49,14 +41,10 @@ export function denoReadText(read: ReadText): ReadText {
  */
 export function createDenoAdapter(options: RuntimeAdapterOptions = {}): RuntimeAdapter {
   const host = nodeCompatibleHost("deno", spawnWebWorker);
-  const deno = denoGlobal();
   return composeAdapter(
     {
       ...host,
       ...(host.readText ? { readText: denoReadText(host.readText) } : {}),
-      ...(deno
-        ? { rss: { source: "Deno.memoryUsage().rss", read: () => deno.memoryUsage().rss } }
-        : {}),
     },
     resolveRuntimeAdapterOptions(options),
   );

@@ -11,15 +11,29 @@ export interface CachedFileReader {
 const MAX_OPEN = 64;
 
 /**
+ * Paths whose descriptors may be kept: on `/proc` and `/sys` each read from
+ * offset 0 renders the file anew and a removed cgroup fails the read. A
+ * regular file is not kept: after an unlink its old descriptor would go on
+ * reading the deleted content.
+ */
+export function isPseudoFile(path: string): boolean {
+  return path.startsWith("/proc/") || path.startsWith("/sys/");
+}
+
+/**
  * Reads small `/proc` and `/sys` files with one `pread` each instead of
  * open + fstat + read + close: each path's descriptor stays open and is read
  * again from offset 0, which makes the kernel render the file anew. A read
  * that fails on a kept descriptor (the cgroup was removed, the file replaced)
  * closes it and tries once more with a fresh open, so errors are the same as
- * `readFileSync`'s. At most 64 descriptors stay open; past that, files are
+ * `readFileSync`'s. Only paths `keep` accepts stay open (by default `/proc`
+ * and `/sys`, see {@link isPseudoFile}), at most 64 of them; other files are
  * read the ordinary way.
  */
-export function createCachedFileReader(fs: typeof NodeFs): CachedFileReader {
+export function createCachedFileReader(
+  fs: typeof NodeFs,
+  keep: (path: string) => boolean = isPseudoFile,
+): CachedFileReader {
   const open = new Map<string, number>();
   let buffer = new Uint8Array(8192);
   const decoder = new TextDecoder();
@@ -33,7 +47,7 @@ export function createCachedFileReader(fs: typeof NodeFs): CachedFileReader {
   };
 
   const fresh = (path: string): string => {
-    if (open.size >= MAX_OPEN) return fs.readFileSync(path, "utf8");
+    if (open.size >= MAX_OPEN || !keep(path)) return fs.readFileSync(path, "utf8");
     const fd = fs.openSync(path, "r");
     try {
       const text = readAll(fd);

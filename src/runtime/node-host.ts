@@ -1,5 +1,6 @@
 import { builtin } from "./builtins.ts";
 import { createCachedFileReader } from "./file-reader.ts";
+import { statmRss } from "./statm.ts";
 import type { HostProbe, Probe } from "./compose.ts";
 import type { RuntimeName, SpawnOptions, WorkerLike } from "./types.ts";
 
@@ -15,10 +16,12 @@ export function nodeCompatibleHost(
   const fs = builtin("node:fs");
   const proc = builtin("node:process");
   const probe = <T>(source: string, fn: () => T | undefined): Probe<T> => ({ source, read: fn });
+  const files = fs ? createCachedFileReader(fs) : undefined;
+  const linux = proc?.platform === "linux";
   return {
     name,
-    linux: proc?.platform === "linux",
-    ...(fs ? { readText: createCachedFileReader(fs).read } : {}),
+    linux,
+    ...(files ? { readText: files.read } : {}),
     ...(os
       ? {
         logical: probe("os.cpus().length", () => os.cpus().length || undefined),
@@ -34,7 +37,9 @@ export function nodeCompatibleHost(
     ...(proc
       ? {
         constrainedMemory: probe("process.constrainedMemory()", () => proc.constrainedMemory?.()),
-        rss: probe("process.memoryUsage.rss()", () => proc.memoryUsage.rss()),
+        rss: linux && files
+          ? statmRss(files.read, () => proc.memoryUsage.rss())
+          : probe("process.memoryUsage.rss()", () => proc.memoryUsage.rss()),
         processCpuTime: probe("process.cpuUsage()", () => {
           const usage = proc.cpuUsage();
           return usage.user + usage.system;

@@ -1,7 +1,9 @@
 /**
- * Reads PSI for the process: its v2 cgroup's `*.pressure` files when it is
- * not in the root cgroup, else `/proc/pressure/*`, each falling back to the
- * other.
+ * Reads PSI for the process: its v2 cgroup's `*.pressure` files first, else
+ * `/proc/pressure/*`. The cgroup's file wins even when the cgroup path is `/`:
+ * inside a cgroup namespace that root is the container, whose stalls are what
+ * matter, and on a host's real root the file says the same as
+ * `/proc/pressure`.
  *
  * @module
  */
@@ -33,7 +35,7 @@ function candidates(
     path: `${unified.dir}/${name}.pressure`,
     source: cgroupSource(2, unified.cgroupPath, `${name}.pressure`),
   };
-  return unified.cgroupPath === "/" ? [proc, own] : [own, proc];
+  return [own, proc];
 }
 
 /**

@@ -35,8 +35,10 @@ interface CpuLimits {
   readonly online: Figure;
 }
 
+/** Host figures from `/proc/meminfo` and the cgroup limits, refreshed together. */
 interface MemoryLimits {
   readonly total: Figure;
+  readonly available: Figure;
   readonly limit: Figure;
   readonly high: Figure;
 }
@@ -173,16 +175,20 @@ export function createLinuxReader(options: LinuxReaderOptions): LinuxReader {
   function memory(): LinuxMemory {
     const l = layout();
     const t = now();
-    const meminfo = readMeminfo(read, prefix);
     if (due(memoryLimits, t)) {
-      const value = { total: meminfo.total, ...readMemoryLimits(read, l, meminfo.total.value) };
+      const meminfo = readMeminfo(read, prefix);
+      const value = {
+        total: meminfo.total,
+        available: meminfo.available,
+        ...readMemoryLimits(read, l, meminfo.total.value),
+      };
       memoryLimits = { at: t, value };
     }
     const limits = (memoryLimits as Cached<MemoryLimits>).value;
     const sources: Mutable<LinuxMemory["sources"]> = {};
     const degraded: string[] = [];
     note(sources, "total", limits.total, degraded);
-    note(sources, "available", meminfo.available, degraded);
+    note(sources, "available", limits.available, degraded);
     note(sources, "limit", limits.limit, degraded);
     note(sources, "high", limits.high, degraded);
     let usage: number | undefined;
@@ -199,7 +205,7 @@ export function createLinuxReader(options: LinuxReaderOptions): LinuxReader {
     }
     return {
       total: limits.total.value,
-      available: meminfo.available.value,
+      available: limits.available.value,
       limit: limits.limit.value,
       high: limits.high.value,
       usage,

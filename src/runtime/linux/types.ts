@@ -75,7 +75,7 @@ export interface LinuxCpu {
 export interface LinuxMemory {
   /** Host RAM (`/proc/meminfo` MemTotal). */
   readonly total: number | undefined;
-  /** `/proc/meminfo` MemAvailable. */
+  /** `/proc/meminfo` MemAvailable; refreshed with the limits, not on every call. */
   readonly available: number | undefined;
   /** Hard limit, the minimum over the cgroup and its ancestors; `undefined` = none. */
   readonly limit: number | undefined;
@@ -96,7 +96,7 @@ export interface LinuxReader {
   layout(): CgroupLayout;
   /** Quota, cpuset and online CPUs (cached per `limitRefreshMs`) and throttling (fresh). */
   cpu(): LinuxCpu;
-  /** Limits and host total (cached per `limitRefreshMs`), usage and availability (fresh). */
+  /** Limits, host total and availability (cached per `limitRefreshMs`); usage and working set (fresh). */
   memory(): LinuxMemory;
   /** Cumulative CPU µs: cgroup `cpu.stat` usage_usec (v2) or `cpuacct.usage` / 1000 (v1). */
   cpuTime(): number | undefined;

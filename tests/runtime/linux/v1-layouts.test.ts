@@ -65,11 +65,16 @@ describe("createLinuxReader() on cgroup v1", () => {
     assert.equal(reader.cpuTime(), 85777319.808);
     assert.equal(reader.cpuTimeSource(), "cgroup1 /cpuacct.usage");
     assert.deepEqual(reader.loadAverage(), [0.5, 0.25, 0.1]);
-    // The v2 cgroup is the root, so system-wide PSI wins over unified/cpu.pressure.
+    // The unified hierarchy's own cpu.pressure is read first; memory and io have no cgroup
+    // file here and fall back to /proc/pressure.
     assert.deepEqual(reader.pressure(), {
       ...procPressure,
+      cpu: {
+        some: { avg10: 9, avg60: 8, avg300: 7, total: 777000 },
+        full: { avg10: 4, avg60: 3, avg300: 2, total: 333000 },
+      },
       sources: {
-        cpu: "/proc/pressure/cpu",
+        cpu: "cgroup2 /cpu.pressure",
         memory: "/proc/pressure/memory",
         io: "/proc/pressure/io",
       },

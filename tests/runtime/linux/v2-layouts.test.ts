@@ -125,10 +125,13 @@ describe("createLinuxReader() on cgroup v2", () => {
     assert.equal(memory.workingSet, 140 * MiB);
     assert.equal(reader.cpu().quota, 1.5);
     assert.equal(reader.cpu().sources.quota, "cgroup2 /cpu.max");
-    // The v2 cgroup is "/": /proc/pressure wins over the namespace root's cpu.pressure.
+    // Inside a cgroup namespace "/" is the container: its own cpu.pressure wins over the
+    // host-wide /proc/pressure; memory has no cgroup file here and falls back.
     const pressure = reader.pressure();
-    assert.deepEqual(pressure?.cpu, procPressure.cpu);
-    assert.equal(pressure?.sources.cpu, "/proc/pressure/cpu");
+    assert.notDeepEqual(pressure?.cpu, procPressure.cpu);
+    assert.equal(pressure?.cpu?.some.avg10, 9);
+    assert.equal(pressure?.sources.cpu, "cgroup2 /cpu.pressure");
+    assert.equal(pressure?.sources.memory, "/proc/pressure/memory");
   });
 
   it("finds a mount point with an escaped space and a dash, preferring /sys/fs/cgroup over a duplicate", () => {
