@@ -53,12 +53,11 @@ assert.ok(memory.total > 0, "host memory is read");
 assert.ok(memory.rss > 0, "RSS is read");
 assert.equal(typeof fromSubpath, "function");
 assert.throws(() => headroom.createRuntimeAdapter({ root: "relative" }), headroom.ConfigError);
-if (headroom.ResourceMonitor) {
-  const monitor = new headroom.ResourceMonitor({ adapter });
-  const sample = monitor.sample();
-  assert.equal(sample.cpus, cpu.effective);
-  monitor.stop();
-}
+const monitor = new headroom.ResourceMonitor({ adapter, loopDelay: false });
+monitor.sample();
+const sample = monitor.sample();
+assert.equal(sample.cpus, cpu.effective);
+assert.ok(sample.cpuPercent >= 0 && sample.memoryBytes > 0, "the monitor samples CPU and memory");
 console.log(\`headroom on node \${process.version}: \${cpu.effective} CPUs (quota \${cpu.quota ?? "none"}), memory limit \${memory.limit ?? "none"}, degraded: \${JSON.stringify([...cpu.degraded, ...memory.degraded])}\`);
 `,
 );

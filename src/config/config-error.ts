@@ -2,8 +2,8 @@
 export interface ConfigIssue {
   /** Dotted path of the field, for example `pressure.high.enter`; `""` for the object itself. */
   readonly path: string;
-  /** What was expected, in valibot's words, for example `>=1` or `number`. */
-  readonly expected: string | undefined;
+  /** What was expected, in valibot's words, for example `>=1`, `number` or `finite`. */
+  readonly expected: string;
   /** What was received, for example `-5` or `"fast"`. */
   readonly received: string;
   /** The whole sentence for this field. */

@@ -17,15 +17,20 @@ function describe(value: unknown): string {
 
 function toIssue(issue: v.BaseIssue<unknown>): ConfigIssue {
   const path = v.getDotPath(issue) ?? "";
+  if (issue.type === "strict_object" && issue.expected === "never") {
+    // valibot reports a key the schema does not know as the key itself, "expected never".
+    const received = describe(issue.path?.at(-1)?.value);
+    const expected = "no such option (check the spelling)";
+    return { path, expected, received, message: `\`${path}\` received ${received}, ${expected}` };
+  }
   const received = describe(issue.input);
-  const expected = issue.expected ?? undefined;
+  const expected = issue.expected ?? issue.type;
   const field = path === "" ? "options" : `\`${path}\``;
-  const wanted = expected === undefined ? issue.message : `expected ${expected}`;
   return {
     path,
     expected,
     received,
-    message: `${field} received ${received}, ${wanted}`,
+    message: `${field} received ${received}, expected ${expected}`,
   };
 }
 

@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { parseOptions } from "../config/parse.ts";
+import { createRuntimeAdapter } from "../runtime/detect.ts";
 import type { RuntimeAdapter } from "../runtime/types.ts";
 import type { Scheduler } from "./scheduler.ts";
 import { timerScheduler } from "./scheduler.ts";
@@ -10,9 +11,9 @@ import type { PressureThresholds, PressureThresholdsOptions } from "./thresholds
 export interface ResourceMonitorOptions {
   /**
    * What to sample: the runtime adapter of this process, or
-   * `createFakeAdapter()` in tests.
+   * `createFakeAdapter()` in tests. @default {createRuntimeAdapter()}
    */
-  readonly adapter: RuntimeAdapter;
+  readonly adapter?: RuntimeAdapter;
   /** Milliseconds from any origin; sample times and rates use it. @default {() => performance.now()} */
   readonly clock?: () => number;
   /** Milliseconds between samples once `start()` is called. @default {1000} */
@@ -89,42 +90,24 @@ const nonNegativeMs = v.pipe(v.number(), v.finite(), v.minValue(0));
 /** Schema of the `intervalMs` option, also used by `start(intervalMs)`. */
 export const intervalSchema: v.GenericSchema<unknown, number> = positiveMs;
 
-const entries = v.object({
-  // Optional here only so that a missing adapter is reported by the check
-  // below with what was expected, rather than as a bare missing key.
-  adapter: v.optional(adapterSchema),
+const optionsSchema = v.strictObject({
+  adapter: v.optional(adapterSchema, () => createRuntimeAdapter()),
   clock: v.optional(clockSchema, () => () => performance.now()),
   intervalMs: v.optional(positiveMs, 1000),
   halfLifeMs: v.optional(nonNegativeMs, 5000),
   limitRefreshMs: v.optional(nonNegativeMs, 5000),
   thresholds: pressureThresholdsSchema,
   loopDelay: v.optional(
-    v.union([v.literal(false), v.object({ resolutionMs: v.optional(positiveMs, 20) })]),
+    v.union([v.literal(false), v.strictObject({ resolutionMs: v.optional(positiveMs, 20) })]),
     {},
   ),
   scheduler: v.optional(schedulerSchema, () => timerScheduler),
 });
 
-const optionsSchema = v.pipe(
-  entries,
-  v.rawCheck(({ dataset, addIssue }) => {
-    const value: unknown = dataset.value;
-    if (typeof value !== "object" || value === null) return;
-    if ((value as { adapter?: unknown }).adapter !== undefined) return;
-    addIssue({
-      input: undefined,
-      expected: ADAPTER_EXPECTS,
-      message: `adapter is required: ${ADAPTER_EXPECTS}`,
-      path: [{ type: "unknown", origin: "value", input: value, key: "adapter", value: undefined }],
-    });
-  }),
-  v.transform((options) => ({ ...options, adapter: options.adapter as RuntimeAdapter })),
-);
-
 /**
  * Checks `input` against the {@link ResourceMonitorOptions} schema and fills
  * in the defaults; throws a `ConfigError` naming each bad field.
  */
-export function resolveMonitorOptions(input: unknown): ResolvedMonitorOptions {
+export function resolveMonitorOptions(input: unknown = {}): ResolvedMonitorOptions {
   return parseOptions(optionsSchema, input, "ResourceMonitor options");
 }

@@ -75,7 +75,7 @@ export class ResourceMonitor extends EventTarget {
   #latest: ResourceSample | undefined;
 
   /** Validates `options` (throws `ConfigError`) and creates a stopped monitor. */
-  constructor(options: ResourceMonitorOptions) {
+  constructor(options: ResourceMonitorOptions = {}) {
     super();
     this.#options = resolveMonitorOptions(options);
     this.#adapter = this.#options.adapter;

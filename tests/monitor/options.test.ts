@@ -52,10 +52,19 @@ describe("ResourceMonitor options", () => {
     ]);
   });
 
-  it("requires an adapter", () => {
-    const error = rejection(() => new ResourceMonitor({} as unknown as ResourceMonitorOptions));
+  it("samples this runtime's adapter by default, and rejects something that is not an adapter", () => {
+    const monitor = new ResourceMonitor({ loopDelay: false });
+    assert.ok(monitor.sample().cpus >= 1);
+    const error = rejection(() =>
+      new ResourceMonitor({ adapter: { cpu: 1 } } as unknown as ResourceMonitorOptions)
+    );
     assert.equal(error.issues[0]?.path, "adapter");
     assert.match(error.issues[0]?.expected ?? "", /RuntimeAdapter/);
+  });
+
+  it("names a misspelt option instead of ignoring it", () => {
+    const error = rejection(() => create({ intervalMS: 500 }));
+    assert.equal(error.issues[0]?.path, "intervalMS");
   });
 
   it("reports every bad field at once", () => {
