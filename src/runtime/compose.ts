@@ -91,6 +91,21 @@ export function composeAdapter(
     })
     : undefined;
 
+  // Which source answered the last cpuTime() call, so naming it reads nothing.
+  let cpuTimeFrom: string | undefined;
+  let cpuTimeRead = false;
+  const cpuTime = (): number | undefined => {
+    cpuTimeRead = true;
+    const own = linux?.cpuTime();
+    if (own !== undefined) {
+      cpuTimeFrom = linux?.cpuTimeSource();
+      return own;
+    }
+    const process = read(host.processCpuTime);
+    cpuTimeFrom = process.source;
+    return process.value;
+  };
+
   return {
     name: host.name,
     cpu(): CpuInfo {
@@ -175,15 +190,11 @@ export function composeAdapter(
       };
     },
 
-    cpuTime(): number | undefined {
-      const own = linux?.cpuTime();
-      if (own !== undefined) return own;
-      return read(host.processCpuTime).value;
-    },
+    cpuTime,
 
     cpuTimeSource(): string | undefined {
-      if (linux?.cpuTime() !== undefined) return linux.cpuTimeSource();
-      return read(host.processCpuTime).source;
+      if (!cpuTimeRead) cpuTime();
+      return cpuTimeFrom;
     },
 
     loadAverage(): readonly [number, number, number] | undefined {

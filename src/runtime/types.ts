@@ -46,7 +46,7 @@ export interface CpuInfo {
 export interface MemoryInfo {
   /** Host RAM. */
   readonly total: number | undefined;
-  /** Memory the host could still give (`MemAvailable`). */
+  /** Memory the host could still give (`MemAvailable`); on Linux refreshed with the limits, not on every read. */
   readonly available: number | undefined;
   /** Hard container limit, the minimum over the cgroup and its ancestors; `undefined` = none. */
   readonly limit: number | undefined;
@@ -134,7 +134,10 @@ export interface RuntimeAdapter {
   memory(): MemoryInfo;
   /** Cumulative CPU time in microseconds: the cgroup's where readable, else the process's. */
   cpuTime(): number | undefined;
-  /** Where `cpuTime()` comes from, for example `cgroup2 /cpu.stat usage_usec` or `process.cpuUsage`. */
+  /**
+   * Where the last `cpuTime()` answer came from (reading once if it was never
+   * called), for example `cgroup2 /cpu.stat usage_usec` or `process.cpuUsage()`.
+   */
   cpuTimeSource(): string | undefined;
   /** 1, 5 and 15 minute load averages, where the platform has them. */
   loadAverage(): readonly [number, number, number] | undefined;

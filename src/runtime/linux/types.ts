@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { PressureInfo, Sources, ThrottlingInfo } from "../types.ts";
+import type { CpuInfo, MemoryInfo, PressureInfo, Sources } from "../types.ts";
 
 /** Reads a whole text file; throws on any failure (the error's message/code is used in `degraded`). */
 export type ReadText = (path: string) => string;
@@ -57,34 +57,19 @@ export interface CgroupLayout {
 }
 
 /** CPU figures from cgroups and `/sys`. */
-export interface LinuxCpu {
-  /** Fractional CPU quota, the minimum over the cgroup and its ancestors; `undefined` = none. */
-  readonly quota: number | undefined;
-  /** CPUs in the effective cpuset. */
-  readonly cpuset: number | undefined;
+export interface LinuxCpu extends Pick<CpuInfo, "quota" | "cpuset" | "throttling"> {
   /** CPUs online on the host (`/sys/devices/system/cpu/online`). */
   readonly online: number | undefined;
-  /** Throttling counters of the process's CPU cgroup. */
-  readonly throttling: ThrottlingInfo | undefined;
   readonly sources: Sources<Omit<LinuxCpu, "sources" | "degraded">>;
   /** Each figure that could not be read, as `field: reason`. */
   readonly degraded: readonly string[];
 }
 
-/** Memory figures from cgroups and `/proc/meminfo`, in bytes. */
-export interface LinuxMemory {
-  /** Host RAM (`/proc/meminfo` MemTotal). */
-  readonly total: number | undefined;
-  /** `/proc/meminfo` MemAvailable; refreshed with the limits, not on every call. */
-  readonly available: number | undefined;
-  /** Hard limit, the minimum over the cgroup and its ancestors; `undefined` = none. */
-  readonly limit: number | undefined;
-  /** cgroup v2 `memory.high`, the minimum over the hierarchy; `undefined` = none. */
-  readonly high: number | undefined;
-  /** cgroup usage, page cache included. */
-  readonly usage: number | undefined;
-  /** usage minus inactive file cache, floored at 0. */
-  readonly workingSet: number | undefined;
+/**
+ * Memory figures from cgroups and `/proc/meminfo`, in bytes: the adapter's
+ * {@link MemoryInfo} less the process's own RSS, which the runtime reports.
+ */
+export interface LinuxMemory extends Omit<MemoryInfo, "rss" | "sources" | "degraded"> {
   readonly sources: Sources<Omit<LinuxMemory, "sources" | "degraded">>;
   /** Each figure that could not be read, as `field: reason`. */
   readonly degraded: readonly string[];
