@@ -16,3 +16,5 @@
 export * from "./src/runtime/mod.ts";
 export { ConfigError, type ConfigIssue } from "./src/config/config-error.ts";
 export * from "./src/monitor/mod.ts";
+export { Histogram, type HistogramSnapshot } from "./src/metrics/histogram.ts";
+export * from "./src/pool/mod.ts";

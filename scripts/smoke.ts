@@ -58,8 +58,16 @@ monitor.sample();
 const sample = monitor.sample();
 assert.equal(sample.cpus, cpu.effective);
 assert.ok(sample.cpuPercent >= 0 && sample.memoryBytes > 0, "the monitor samples CPU and memory");
+const pool = new headroom.WorkerPool({ worker: new URL("./w.mjs", import.meta.url), maxWorkers: 2 });
+const results = await Promise.all([1, 2, 3].map((x) => pool.run("inc", x)));
+assert.deepEqual(results, [2, 3, 4], "a WorkerPool runs the built worker entry");
+await pool.close();
 console.log(\`headroom on node \${process.version}: \${cpu.effective} CPUs (quota \${cpu.quota ?? "none"}), memory limit \${memory.limit ?? "none"}, degraded: \${JSON.stringify([...cpu.degraded, ...memory.degraded])}\`);
 `,
+);
+writeFileSync(
+  join(scratch, "w.mjs"),
+  `import { defineWorker } from "headroom/worker";\ndefineWorker({ inc: (x) => x + 1 });\n`,
 );
 const node = systemNode();
 execFileSync(node, [join(scratch, "check.mjs")], { cwd: scratch, stdio: "inherit" });
@@ -71,7 +79,13 @@ const adapter: RuntimeAdapter = createRuntimeAdapter({ rounding: "ceil" });
 const cpu: CpuInfo = adapter.cpu();
 const effective: number = cpu.effective;
 const error: ConfigError | undefined = undefined;
-export { effective, error };
+import { WorkerPool, type PoolStats } from "headroom";
+import { defineWorker } from "headroom/worker";
+defineWorker({ inc: (x: number): number => x + 1 });
+const pool = new WorkerPool({ worker: new URL("./w.mjs", import.meta.url) });
+const stats: PoolStats = pool.stats();
+const result: Promise<number> = pool.run<number>("inc", 1);
+export { effective, error, result, stats };
 `,
 );
 writeFileSync(

@@ -36,6 +36,8 @@ export interface HostProbe {
   readonly processCpuTime?: Probe<number>;
   readonly loadAverage?: Probe<readonly [number, number, number]>;
   readonly spawn: (url: URL, options?: SpawnOptions) => WorkerLike;
+  /** Whether `spawn` can work here. @default {() => true} */
+  readonly canSpawn?: () => boolean;
 }
 
 interface Reading<T> {
@@ -205,6 +207,9 @@ export function composeAdapter(
       return linux?.pressure();
     },
 
+    canSpawnWorkers(): boolean {
+      return host.canSpawn?.() ?? true;
+    },
     spawnWorker(url: URL, spawnOptions?: SpawnOptions): WorkerLike {
       return host.spawn(url, spawnOptions);
     },

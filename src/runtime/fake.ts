@@ -115,6 +115,9 @@ export function createFakeAdapter(initial: Partial<FakeMachine> = {}): FakeAdapt
       check();
       return machine.pressure;
     },
+    canSpawnWorkers(): boolean {
+      return machine.spawn !== undefined;
+    },
     spawnWorker(url: URL, options?: SpawnOptions): WorkerLike {
       if (!machine.spawn) {
         throw new Error(`Cannot spawn worker ${url.href}: the fake adapter has no spawn function`);

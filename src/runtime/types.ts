@@ -123,6 +123,8 @@ export interface WorkerLike {
   terminate(): Promise<void>;
   /** Lets the process exit while this worker lives (no-op where not supported). */
   unref(): void;
+  /** Undoes `unref()`: the worker keeps the process alive again. */
+  ref(): void;
 }
 
 /** How a runtime answers questions about the machine. Reading never throws. */
@@ -143,6 +145,8 @@ export interface RuntimeAdapter {
   loadAverage(): readonly [number, number, number] | undefined;
   /** Linux PSI; `undefined` where the platform has none. */
   pressure(): PressureInfo | undefined;
+  /** Whether `spawnWorker` can start a worker here (false on workerd and other edge runtimes). */
+  canSpawnWorkers(): boolean;
   /** Starts a module worker from `url`. Throws where the runtime has no workers. */
   spawnWorker(url: URL, options?: SpawnOptions): WorkerLike;
 }

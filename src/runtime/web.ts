@@ -55,6 +55,7 @@ export function createWebAdapter(
         read: () => perf?.memory?.usedJSHeapSize,
       },
       spawn: spawnWebWorker,
+      canSpawn: () => typeof (globalThis as { Worker?: unknown }).Worker === "function",
     },
     resolveRuntimeAdapterOptions(rest),
   );

@@ -48,6 +48,9 @@ export function spawnThreadWorker(url: URL, options: SpawnOptions = {}): WorkerL
     unref(): void {
       worker.unref();
     },
+    ref(): void {
+      worker.ref();
+    },
   };
 }
 
@@ -55,6 +58,7 @@ interface WebWorkerLike extends EventTarget {
   postMessage(message: unknown, transfer: Transferable[]): void;
   terminate(): void;
   unref?(): void;
+  ref?(): void;
 }
 
 type WebWorkerConstructor = new (
@@ -111,6 +115,9 @@ export function spawnWebWorker(url: URL, options: SpawnOptions = {}): WorkerLike
     },
     unref(): void {
       worker.unref?.();
+    },
+    ref(): void {
+      worker.ref?.();
     },
   };
 }

@@ -1,0 +1,193 @@
+import {
+  CLAIM_STARTED,
+  OP_CANCEL,
+  OP_INIT,
+  OP_READY,
+  OP_RESULTS,
+  OP_RUN,
+  serializeError,
+  STATUS_ERROR,
+  STATUS_OK,
+} from "./protocol.ts";
+
+/** What a handler gets besides its payload. */
+export interface TaskContext {
+  /** Aborted when the caller cancels the task or its `timeoutMs` passes. */
+  readonly signal: AbortSignal;
+  /** The task's name. */
+  readonly task: string;
+}
+
+/** A task handler: takes the payload, returns the result or a promise of it. */
+// deno-lint-ignore no-explicit-any
+export type TaskHandler = (payload: any, context: TaskContext) => unknown;
+
+/** The handlers a worker file defines, by task name. */
+export type TaskHandlers = Readonly<Record<string, TaskHandler>>;
+
+/** A result that moves its buffers to the caller instead of copying them. */
+export class Transfer<T = unknown> {
+  readonly value: T;
+  readonly transfer: readonly Transferable[];
+  constructor(value: T, transfer: readonly Transferable[]) {
+    this.value = value;
+    this.transfer = transfer;
+  }
+}
+
+/**
+ * Wraps a handler's result so its buffers are transferred, not copied.
+ *
+ * @example Return a buffer without copying it
+ * ```ts
+ * import { defineWorker, transfer } from "@headroom/headroom/worker";
+ *
+ * defineWorker({
+ *   fill: (size: number) => {
+ *     const bytes = new Uint8Array(size).fill(7);
+ *     return transfer(bytes, [bytes.buffer]);
+ *   },
+ * });
+ * ```
+ */
+export function transfer<T>(value: T, list: readonly Transferable[]): Transfer<T> {
+  return new Transfer(value, list);
+}
+
+class Context implements TaskContext {
+  readonly task: string;
+  #controller: AbortController | undefined;
+  #reason: unknown;
+  #aborted = false;
+  constructor(task: string) {
+    this.task = task;
+  }
+  get signal(): AbortSignal {
+    this.#controller ??= new AbortController();
+    if (this.#aborted && !this.#controller.signal.aborted) this.#controller.abort(this.#reason);
+    return this.#controller.signal;
+  }
+  abort(reason: unknown): void {
+    this.#aborted = true;
+    this.#reason = reason;
+    this.#controller?.abort(reason);
+  }
+}
+
+type Post = (message: unknown, transfer: readonly Transferable[]) => void;
+
+const now: () => number = typeof performance === "object" ? () => performance.now() : Date.now;
+
+/**
+ * The worker side of the protocol, shared by real workers and the inline
+ * mode: runs the tasks of each message it is given and posts their results,
+ * those that finish together in one message.
+ */
+export function createExecutor(handlers: TaskHandlers, post: Post): (data: unknown) => void {
+  let claims: Int32Array | undefined;
+  let results: unknown[] = [];
+  let transfers: Transferable[] = [];
+  let flushing = false;
+  const running = new Map<number, Context>();
+
+  // Every RUN message is acknowledged by the next RESULTS message, so the
+  // pool knows how many messages a worker still has to get through.
+  let acks = 0;
+  const flush = (): void => {
+    flushing = false;
+    if (results.length === 2 && acks === 0) return;
+    const message = results;
+    message[1] = acks;
+    const list = transfers;
+    results = [OP_RESULTS, 0];
+    transfers = [];
+    acks = 0;
+    post(message, list);
+  };
+  results = [OP_RESULTS, 0];
+
+  const settle = (id: number, status: number, value: unknown, runMs: number): void => {
+    if (value instanceof Transfer) {
+      for (const item of value.transfer) transfers.push(item);
+      value = value.value;
+    }
+    results.push(id, status, value, runMs);
+  };
+
+  const later = (id: number, promise: PromiseLike<unknown>, context: Context, t0: number) => {
+    running.set(id, context);
+    promise.then(
+      (value) => {
+        running.delete(id);
+        settle(id, STATUS_OK, value, now() - t0);
+        if (!flushing) {
+          flushing = true;
+          queueMicrotask(flush);
+        }
+      },
+      (error) => {
+        running.delete(id);
+        settle(id, STATUS_ERROR, serializeError(error), now() - t0);
+        if (!flushing) {
+          flushing = true;
+          queueMicrotask(flush);
+        }
+      },
+    );
+  };
+
+  const run = (data: unknown[]): void => {
+    for (let i = 1; i < data.length; i += 4) {
+      const id = data[i] as number;
+      const slot = data[i + 1] as number;
+      if (claims !== undefined && Atomics.compareExchange(claims, slot, id, CLAIM_STARTED) !== id) {
+        continue; // the pool took this task back before it started
+      }
+      const name = data[i + 2] as string;
+      const handler = handlers[name];
+      const t0 = now();
+      if (handler === undefined) {
+        const known = Object.keys(handlers).join(", ");
+        settle(id, STATUS_ERROR, {
+          name: "TypeError",
+          message:
+            `Cannot run task "${name}": the worker defines no such handler (it has: ${known})`,
+          stack: undefined,
+          data: undefined,
+        }, 0);
+        continue;
+      }
+      const context = new Context(name);
+      try {
+        const value = handler(data[i + 3], context);
+        if (value !== null && typeof (value as PromiseLike<unknown>)?.then === "function") {
+          later(id, value as PromiseLike<unknown>, context, t0);
+        } else {
+          settle(id, STATUS_OK, value, now() - t0);
+        }
+      } catch (error) {
+        settle(id, STATUS_ERROR, serializeError(error), now() - t0);
+      }
+    }
+    acks++;
+    if (!flushing) flush();
+  };
+
+  return (data: unknown): void => {
+    const message = data as unknown[];
+    switch (message[0]) {
+      case OP_RUN:
+        run(message);
+        break;
+      case OP_CANCEL:
+        running.get(message[1] as number)?.abort(
+          new DOMException("The task was cancelled", "AbortError"),
+        );
+        break;
+      case OP_INIT:
+        claims = message[1] as Int32Array | undefined;
+        post([OP_READY, Object.keys(handlers)], []);
+        break;
+    }
+  };
+}

@@ -1,0 +1,84 @@
+import type { WorkerHandlers, WorkerLike } from "../runtime/types.ts";
+import { createExecutor, type TaskHandlers } from "./executor.ts";
+
+// Handlers defined on this thread, in the order their modules ran.
+const defined: TaskHandlers[] = [];
+const loaded = new Map<string, Promise<TaskHandlers>>();
+
+/** Called by `defineWorker` when it runs on a thread that is not a worker. */
+export function registerInline(handlers: TaskHandlers): void {
+  defined.push(handlers);
+}
+
+function load(url: URL): Promise<TaskHandlers> {
+  let handlers = loaded.get(url.href);
+  if (handlers === undefined) {
+    const before = defined.length;
+    handlers = import(url.href).then(() => {
+      const found = defined[before];
+      if (found === undefined) {
+        throw new TypeError(
+          `Cannot run ${url.href} inline: the module did not call defineWorker() when imported`,
+        );
+      }
+      return found;
+    });
+    loaded.set(url.href, handlers);
+  }
+  return handlers;
+}
+
+/**
+ * A {@link WorkerLike} that runs the worker module on the calling thread:
+ * the pool's `inline: true` mode, for runtimes without workers. Messages are
+ * delivered in later macrotasks, so the pool's code runs exactly as it does
+ * with a real worker, and a long queue still lets I/O through between
+ * messages.
+ */
+export function spawnInlineWorker(url: URL): WorkerLike {
+  let handlers: WorkerHandlers | undefined;
+  let execute: ((data: unknown) => void) | undefined;
+  let stopped = false;
+  const pending: unknown[] = [];
+  const deliver = (data: unknown): void => {
+    setTimeout(() => {
+      if (!stopped) handlers?.message(data);
+    }, 0);
+  };
+  load(url).then(
+    (found) => {
+      execute = createExecutor(found, (message) => deliver(message));
+      for (const message of pending.splice(0)) execute(message);
+    },
+    (error: unknown) => {
+      if (stopped) return;
+      stopped = true;
+      handlers?.error(error instanceof Error ? error : new Error(String(error)));
+      handlers?.exit(1);
+    },
+  );
+  return {
+    kind: "web",
+    postMessage(message: unknown): void {
+      if (stopped) return;
+      if (execute === undefined) pending.push(message);
+      else {
+        setTimeout(() => {
+          if (!stopped) execute!(message);
+        }, 0);
+      }
+    },
+    listen(next: WorkerHandlers): void {
+      handlers = next;
+    },
+    terminate(): Promise<void> {
+      if (!stopped) {
+        stopped = true;
+        handlers?.exit(0);
+      }
+      return Promise.resolve();
+    },
+    unref(): void {},
+    ref(): void {},
+  };
+}

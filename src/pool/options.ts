@@ -1,0 +1,155 @@
+import * as v from "valibot";
+import { ConfigError } from "../config/config-error.ts";
+import { parseOptions } from "../config/parse.ts";
+import type { RuntimeAdapter, WorkerResourceLimits } from "../runtime/types.ts";
+
+/** Options of a {@link WorkerPool}. */
+export interface WorkerPoolOptions {
+  /** The worker module: a file that calls `defineWorker()`. See `workerUrl()`. */
+  readonly worker: URL | string;
+  /** Workers kept alive when idle. @default {1} */
+  readonly minWorkers?: number;
+  /** Most workers at once. @default {the adapter's effective CPUs (container quota respected)} */
+  readonly maxWorkers?: number;
+  /** Most tasks waiting for a worker; past it `run()` rejects with `QueueFullError`. @default {Infinity} */
+  readonly maxQueue?: number;
+  /**
+   * Waiting tasks at which the pool reports `backpressure`.
+   * @default {maxQueue when finite, else 64 × maxWorkers}
+   */
+  readonly highWaterMark?: number;
+  /** Waiting tasks under which `ready()` resolves and `backpressureEnd` fires. @default {highWaterMark / 2} */
+  readonly lowWaterMark?: number;
+  /** A worker above `minWorkers` idle this long is stopped. @default {30000} */
+  readonly idleTimeoutMs?: number;
+  /** Start `minWorkers` at construction instead of on the first task. @default {false} */
+  readonly warm?: boolean;
+  /** Run tasks on this thread, for runtimes without workers. @default {false} */
+  readonly inline?: boolean;
+  /** After a running task is cancelled, how long its worker may take to stop it before it is replaced. @default {1000} */
+  readonly cancelGraceMs?: number;
+  /** Most tasks of one `key` running at once (a per-tenant cap). @default {Infinity} */
+  readonly maxPerKey?: number;
+  /**
+   * Work, in ms of measured run time, sent ahead to each worker so it never
+   * waits for the next task. Larger favours throughput, smaller favours
+   * priorities and fair stealing. @default {2}
+   */
+  readonly pipelineMs?: number;
+  /** Name shown in thread lists and stats. @default {"headroom"} */
+  readonly name?: string;
+  /** Heap limits per worker, where the runtime honours them (Node). */
+  readonly resourceLimits?: WorkerResourceLimits;
+  /** Where CPU counts come from and how workers start. @default {createRuntimeAdapter()} */
+  readonly adapter?: RuntimeAdapter;
+}
+
+/** {@link WorkerPoolOptions} checked, with every default filled in. */
+export interface ResolvedPoolOptions {
+  readonly worker: URL;
+  readonly minWorkers: number;
+  readonly maxWorkers: number;
+  readonly maxQueue: number;
+  readonly highWaterMark: number;
+  readonly lowWaterMark: number;
+  readonly idleTimeoutMs: number;
+  readonly warm: boolean;
+  readonly inline: boolean;
+  readonly cancelGraceMs: number;
+  readonly maxPerKey: number;
+  readonly pipelineMs: number;
+  readonly name: string;
+  readonly resourceLimits: WorkerResourceLimits | undefined;
+  readonly adapter: RuntimeAdapter | undefined;
+}
+
+function custom<T>(check: (input: unknown) => boolean, expects: string) {
+  return Object.assign(v.custom<T>(check), { expects });
+}
+
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+const positiveCount = v.pipe(v.number(), v.integer(), v.minValue(1));
+const limit = v.union([positiveCount, v.literal(Infinity)]);
+const ms = v.pipe(v.number(), v.finite(), v.minValue(0));
+const mb = v.optional(v.pipe(v.number(), v.finite(), v.gtValue(0)));
+
+const schema = v.strictObject({
+  worker: v.union([
+    v.instance(URL),
+    v.pipe(v.string(), v.url("a URL (use new URL('./worker.ts', import.meta.url))")),
+  ]),
+  minWorkers: v.optional(count),
+  maxWorkers: v.optional(positiveCount),
+  maxQueue: v.optional(v.union([count, v.literal(Infinity)])),
+  highWaterMark: v.optional(limit),
+  lowWaterMark: v.optional(count),
+  idleTimeoutMs: v.optional(ms, 30_000),
+  warm: v.optional(v.boolean(), false),
+  inline: v.optional(v.boolean(), false),
+  cancelGraceMs: v.optional(ms, 1000),
+  maxPerKey: v.optional(limit, Infinity),
+  pipelineMs: v.optional(ms, 2),
+  name: v.optional(v.string(), "headroom"),
+  resourceLimits: v.optional(v.strictObject({
+    maxOldGenerationSizeMb: mb,
+    maxYoungGenerationSizeMb: mb,
+    stackSizeMb: mb,
+  })),
+  adapter: v.optional(custom<RuntimeAdapter>(
+    (input) =>
+      typeof input === "object" && input !== null &&
+      typeof (input as RuntimeAdapter).spawnWorker === "function" &&
+      typeof (input as RuntimeAdapter).cpu === "function",
+    "a RuntimeAdapter (cpu and spawnWorker methods)",
+  )),
+});
+
+function conflict(path: string, received: unknown, expected: string): ConfigError {
+  const message = `\`${path}\` received ${received}, expected ${expected}`;
+  return new ConfigError("WorkerPool options", [{
+    path,
+    expected,
+    received: String(received),
+    message,
+  }]);
+}
+
+/**
+ * Checks `input` against {@link WorkerPoolOptions}; `defaultMax` supplies
+ * `maxWorkers` when it is not given. Throws a `ConfigError` naming each bad field.
+ */
+export function resolvePoolOptions(
+  input: unknown,
+  defaultMax: () => number,
+): ResolvedPoolOptions {
+  const o = parseOptions(schema, input, "WorkerPool options");
+  const maxWorkers = o.maxWorkers ?? Math.max(1, o.minWorkers ?? 1, defaultMax());
+  const minWorkers = o.minWorkers ?? Math.min(1, maxWorkers);
+  if (minWorkers > maxWorkers) {
+    throw conflict("minWorkers", minWorkers, `at most maxWorkers (${maxWorkers})`);
+  }
+  const maxQueue = o.maxQueue ?? Infinity;
+  const highWaterMark = o.highWaterMark ??
+    (Number.isFinite(maxQueue) ? Math.max(1, maxQueue) : 64 * maxWorkers);
+  const lowWaterMark = o.lowWaterMark ?? Math.floor(highWaterMark / 2);
+  if (lowWaterMark > highWaterMark) {
+    throw conflict("lowWaterMark", lowWaterMark, `at most highWaterMark (${highWaterMark})`);
+  }
+  return {
+    worker: typeof o.worker === "string" ? new URL(o.worker) : o.worker,
+    minWorkers,
+    maxWorkers,
+    maxQueue,
+    highWaterMark,
+    lowWaterMark,
+    idleTimeoutMs: o.idleTimeoutMs,
+    warm: o.warm,
+    inline: o.inline,
+    cancelGraceMs: o.cancelGraceMs,
+    maxPerKey: o.maxPerKey,
+    pipelineMs: o.pipelineMs,
+    name: o.name,
+    resourceLimits: o.resourceLimits as WorkerResourceLimits | undefined,
+    adapter: o.adapter,
+  };
+}

@@ -1,0 +1,777 @@
+import * as v from "valibot";
+import { parseOptions } from "../config/parse.ts";
+import { Histogram } from "../metrics/histogram.ts";
+import { createRuntimeAdapter } from "../runtime/detect.ts";
+import { unrefTimer } from "../runtime/timers.ts";
+import type { TimerHandle } from "../runtime/timers.ts";
+import type { RuntimeAdapter, WorkerLike } from "../runtime/types.ts";
+import {
+  PoolClosedError,
+  QueueFullError,
+  TaskError,
+  WorkerCrashedError,
+  WorkersUnavailableError,
+} from "./errors.ts";
+import { spawnInlineWorker } from "./inline.ts";
+import { type ResolvedPoolOptions, resolvePoolOptions, type WorkerPoolOptions } from "./options.ts";
+import {
+  CLAIM_SLOTS,
+  OP_CANCEL,
+  OP_EXITING,
+  OP_INIT,
+  OP_READY,
+  OP_RESULTS,
+  OP_RUN,
+  type SerializedError,
+  STATUS_OK,
+} from "./protocol.ts";
+import type { PoolStats } from "./stats.ts";
+import { POSTED, QUEUED, SETTLED, Task } from "./task.ts";
+import { TaskQueue } from "./task-queue.ts";
+import { WorkerSlot } from "./worker-slot.ts";
+
+/** Options of one `run()` call. */
+export interface RunOptions {
+  /** Cancels the task: a queued one at once, a running one through its handler's signal. */
+  readonly signal?: AbortSignal;
+  /** Buffers in the payload to move to the worker instead of copying. */
+  readonly transfer?: readonly Transferable[];
+  /** Higher runs first; FIFO within a priority. @default {0} */
+  readonly priority?: number;
+  /** Cancels the task if it has not settled this many ms after `run()`. */
+  readonly timeoutMs?: number;
+  /** Tasks sharing a key run at most `maxPerKey` at once (a tenant, a user). */
+  readonly key?: string;
+}
+
+const runOptionsSchema = v.strictObject({
+  signal: v.optional(v.instance(AbortSignal)),
+  transfer: v.optional(v.array(v.any())),
+  priority: v.optional(v.pipe(v.number(), v.finite())),
+  timeoutMs: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0))),
+  key: v.optional(v.string()),
+});
+
+const resizeSchema = v.strictObject({
+  min: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  max: v.pipe(v.number(), v.integer(), v.minValue(1)),
+});
+
+/** Largest number of tasks posted in one message. */
+const MAX_BATCH = 256;
+/** Most tasks posted ahead to one worker. */
+const MAX_WINDOW = Math.min(1024, CLAIM_SLOTS);
+/** RUN messages a worker may have waiting; more tasks wait in the pool and go in bigger messages. */
+const MAX_MESSAGES = 2;
+/** Tasks posted ahead to one worker before run times are known. */
+const INITIAL_WINDOW = 8;
+
+const now = (): number => performance.now();
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException("This operation was aborted", "AbortError");
+}
+
+/** Events of a {@link WorkerPool}; each is a `CustomEvent` whose detail is a stats snapshot. */
+export interface WorkerPoolEventMap {
+  /** Waiting tasks reached the high-water mark. */
+  backpressure: CustomEvent<PoolStats>;
+  /** Waiting tasks fell under the low-water mark. */
+  backpressureEnd: CustomEvent<PoolStats>;
+}
+
+/**
+ * A pool of workers running the tasks of one worker module (a file that
+ * calls `defineWorker()`), on Node, Deno, Bun and in browsers.
+ *
+ * Each worker is sent a little work ahead (about `pipelineMs` of measured run
+ * time) so it never waits for its next task; small tasks travel many to a
+ * message and their results come back together. A worker that runs dry takes
+ * not-yet-started tasks from the busiest one. Workers grow with demand up to
+ * `maxWorkers`, shrink to `minWorkers` when idle, and `resize()` moves both
+ * bounds live. Every task settles exactly once: with its result, a
+ * `TaskError`, a `WorkerCrashedError`, a `QueueFullError`, a
+ * `PoolClosedError` or its signal's reason.
+ *
+ * @example Hash on two workers
+ * ```ts
+ * import { WorkerPool, workerUrl } from "@headroom/headroom";
+ *
+ * await using pool = new WorkerPool({ worker: workerUrl("./hash-worker.ts", import.meta.url) });
+ * const digest = await pool.run("sha256", "hello");
+ * console.log(digest, pool.stats().completed);
+ * ```
+ */
+export class WorkerPool extends EventTarget {
+  readonly #options: ResolvedPoolOptions;
+  readonly #adapter: RuntimeAdapter | undefined;
+  #min: number;
+  #max: number;
+  readonly #queue: TaskQueue;
+  readonly #slots: WorkerSlot[] = [];
+  #starting = 0;
+  #slotIndex = 0;
+  #nextId = 1;
+  #pending = 0;
+  #scheduled = false;
+  #closed = false;
+  #closing: Promise<void> | undefined;
+  #pressured = false;
+  #refed = false;
+  #meanRunMs: number | undefined;
+  #startError: unknown;
+  #idleTimer: TimerHandle | undefined;
+  #keepAlive: TimerHandle | undefined;
+  #readyWaiters: (() => void)[] = [];
+  #drainWaiters: (() => void)[] = [];
+  #warmWaiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
+  // Statistics.
+  #completed = 0;
+  #failed = 0;
+  #cancelled = 0;
+  #crashed = 0;
+  #stolen = 0;
+  #runSumMs = 0;
+  #workerMs = 0;
+  #workerClock = now();
+  readonly #runTime = new Histogram();
+  readonly #waitTime = new Histogram();
+  readonly #dispatch = (): void => this.#flush();
+
+  constructor(options: WorkerPoolOptions) {
+    super();
+    let adapter: RuntimeAdapter | undefined;
+    const o = resolvePoolOptions(options, () => {
+      adapter = (options as { adapter?: RuntimeAdapter } | undefined)?.adapter ??
+        createRuntimeAdapter();
+      return adapter.cpu().effective;
+    });
+    this.#options = o;
+    this.#adapter = o.adapter ?? adapter;
+    if (!o.inline) {
+      this.#adapter ??= createRuntimeAdapter();
+      if (!this.#adapter.canSpawnWorkers()) throw new WorkersUnavailableError(this.#adapter.name);
+    }
+    this.#min = o.minWorkers;
+    this.#max = o.maxWorkers;
+    this.#queue = new TaskQueue(o.maxPerKey);
+    if (o.warm) this.warmUp().catch(() => {});
+  }
+
+  /** Workers running or starting. */
+  get size(): number {
+    return this.#slots.length + this.#starting;
+  }
+
+  /** `true` once `close()` was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Runs the handler named `task` in a worker with `payload` and resolves
+   * with what it returns. Rejects with `TaskError` if it throws,
+   * `WorkerCrashedError` if its worker dies, `QueueFullError` when
+   * `maxQueue` tasks already wait, `PoolClosedError` after `close()`, and
+   * the signal's reason when cancelled.
+   */
+  run<R = unknown>(task: string, payload?: unknown, options?: RunOptions): Promise<R> {
+    if (typeof task !== "string") {
+      return Promise.reject(new TypeError(`run() expects a task name string, received ${task}`));
+    }
+    let o: RunOptions = {};
+    if (options !== undefined) {
+      try {
+        o = parseOptions(runOptionsSchema, options, "run() options") as RunOptions;
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    if (this.#closed) return Promise.reject(new PoolClosedError());
+    if (o.signal?.aborted) return Promise.reject(abortReason(o.signal));
+    const queued = this.#queue.length;
+    if (queued >= this.#options.maxQueue) {
+      return Promise.reject(new QueueFullError(queued, this.#options.maxQueue, this.#loadFactor()));
+    }
+    return new Promise<R>((resolve, reject) => {
+      const t = new Task(
+        this.#nextId,
+        task,
+        payload,
+        o,
+        now(),
+        resolve as (value: unknown) => void,
+        reject,
+      );
+      this.#nextId = this.#nextId === 0x7fffffff ? 1 : this.#nextId + 1;
+      if (this.#pending++ === 0) this.#setRef(true);
+      if (o.signal !== undefined) {
+        const signal = o.signal;
+        t.onAbort = () => this.#cancel(t, abortReason(signal));
+        signal.addEventListener("abort", t.onAbort, { once: true });
+      }
+      if (o.timeoutMs !== undefined) {
+        const ms = o.timeoutMs;
+        t.timer = unrefTimer(setTimeout(() => {
+          this.#cancel(
+            t,
+            new DOMException(`Task "${task}" did not settle within ${ms} ms`, "TimeoutError"),
+          );
+        }, ms));
+      }
+      this.#queue.push(t);
+      if (!this.#pressured && this.#queue.length >= this.#options.highWaterMark) {
+        this.#pressured = true;
+        this.#emit("backpressure");
+      }
+      this.#schedule();
+    });
+  }
+
+  /** Resolves when fewer than `lowWaterMark` tasks wait: the time to submit more. */
+  ready(): Promise<void> {
+    if (this.#queue.length < this.#options.lowWaterMark || this.#closed) return Promise.resolve();
+    return new Promise((resolve) => this.#readyWaiters.push(resolve));
+  }
+
+  /** Starts `minWorkers` (at least one) and resolves once they all answer. */
+  warmUp(): Promise<void> {
+    if (this.#closed) return Promise.reject(new PoolClosedError());
+    const want = Math.max(1, this.#min);
+    while (this.size < want) this.#spawn();
+    if (this.#slots.filter((s) => s.ready).length >= want) return Promise.resolve();
+    const waiting = new Promise<void>((resolve, reject) => {
+      this.#warmWaiters.push({ resolve, reject });
+    });
+    this.#setRef(true); // starting workers keep the process alive while someone waits
+    return waiting.finally(() => this.#setRef(this.#pending > 0));
+  }
+
+  /**
+   * Moves the worker bounds. Extra workers finish what they started and
+   * stop; what they had not started goes back to the queue. Nothing is lost
+   * or run twice.
+   */
+  resize(min: number, max: number): void {
+    const bounds = parseOptions(resizeSchema, { min, max }, "resize()");
+    if (bounds.min > bounds.max) {
+      throw new RangeError(`resize(): min (${bounds.min}) must not exceed max (${bounds.max})`);
+    }
+    this.#min = bounds.min;
+    this.#max = bounds.max;
+    if (this.#closed) return;
+    let excess = this.#slots.filter((s) => !s.retiring).length + this.#starting - this.#max;
+    // Idle workers go first, then the least loaded.
+    const candidates = this.#slots.filter((s) => !s.retiring)
+      .sort((a, b) => a.inflight.size - b.inflight.size);
+    for (const slot of candidates) {
+      if (excess <= 0) break;
+      this.#retire(slot);
+      excess--;
+    }
+    while (this.size < this.#min) this.#spawn();
+    this.#schedule();
+  }
+
+  /** Resolves when every submitted task has settled. */
+  drain(): Promise<void> {
+    if (this.#pending === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#drainWaiters.push(resolve));
+  }
+
+  /**
+   * Stops taking tasks, waits for the submitted ones to settle and stops the
+   * workers. With `force`, waiting and running tasks reject with
+   * `PoolClosedError` and the workers stop at once.
+   */
+  close(options: { readonly force?: boolean } = {}): Promise<void> {
+    const force = options.force === true;
+    if (this.#closing !== undefined && !force) return this.#closing;
+    this.#closed = true;
+    for (const waiter of this.#warmWaiters.splice(0)) waiter.reject(new PoolClosedError());
+    for (const resolve of this.#readyWaiters.splice(0)) resolve();
+    if (force) {
+      const error = new PoolClosedError("the pool was closed with force before the task finished");
+      for (const task of this.#queue.drainAll()) this.#settle(task, false, error);
+      for (const slot of [...this.#slots]) {
+        for (const task of slot.inflight.values()) {
+          if (task.state !== SETTLED) this.#settle(task, false, error);
+        }
+        this.#stop(slot);
+      }
+    }
+    this.#closing = this.drain().then(async () => {
+      if (this.#idleTimer !== undefined) clearTimeout(this.#idleTimer);
+      await Promise.all([...this.#slots].map((slot) => this.#stop(slot)));
+    });
+    return this.#closing;
+  }
+
+  /** Same as `close()`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** Counts, queue, workers and timings, at this moment. */
+  stats(): PoolStats {
+    let running = 0;
+    let posted = 0;
+    for (const slot of this.#slots) {
+      for (const task of slot.inflight.values()) {
+        if (task.state === SETTLED || slot.started(task)) running++;
+        else posted++;
+      }
+    }
+    this.#tickWorkerClock();
+    return {
+      completed: this.#completed,
+      failed: this.#failed,
+      cancelled: this.#cancelled,
+      crashed: this.#crashed,
+      stolen: this.#stolen,
+      pending: this.#pending,
+      queued: this.#queue.length + posted,
+      running,
+      queueDepth: this.#queue.length,
+      workers: {
+        live: this.#slots.length,
+        starting: this.#starting,
+        min: this.#min,
+        max: this.#max,
+      },
+      runTime: this.#runTime.snapshot(),
+      waitTime: this.#waitTime.snapshot(),
+      loadFactor: (running + posted + this.#queue.length) / Math.max(1, this.#max),
+      utilisation: this.#workerMs > 0 ? Math.min(1, this.#runSumMs / this.#workerMs) : 0,
+    };
+  }
+
+  override addEventListener<K extends keyof WorkerPoolEventMap>(
+    type: K,
+    listener: ((event: WorkerPoolEventMap[K]) => void) | EventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void {
+    super.addEventListener(type, listener as EventListener, options);
+  }
+
+  // --- dispatch --------------------------------------------------------------
+
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    queueMicrotask(this.#dispatch);
+  }
+
+  #window(): number {
+    const mean = this.#meanRunMs;
+    if (mean === undefined) return INITIAL_WINDOW;
+    const w = Math.ceil(this.#options.pipelineMs / Math.max(mean, 0.0005));
+    return w < 2 ? 2 : w > MAX_WINDOW ? MAX_WINDOW : w;
+  }
+
+  #flush(): void {
+    this.#scheduled = false;
+    const queue = this.#queue;
+    if (queue.ready > 0) {
+      const window = this.#window();
+      const batch = Math.max(1, Math.min(MAX_BATCH, Math.ceil(window / MAX_MESSAGES)));
+      const open = this.#slots.filter((s) => s.ready && !s.retiring);
+      open.sort((a, b) => a.inflight.size - b.inflight.size);
+      let progress = true;
+      while (queue.ready > 0 && progress) {
+        progress = false;
+        const share = Math.ceil(queue.ready / Math.max(1, open.length));
+        for (const slot of open) {
+          if (slot.messages >= MAX_MESSAGES) continue;
+          const room = Math.min(window - slot.inflight.size, slot.room, share, batch);
+          if (room <= 0) continue;
+          if (this.#post(slot, room) > 0) progress = true;
+          if (queue.ready === 0) break;
+        }
+      }
+      if (queue.ready > 0) this.#grow();
+    } else if (this.#slots.length > 1) {
+      this.#steal();
+    }
+    this.#checkWater();
+  }
+
+  /** Posts up to `n` queued tasks to `slot` in one message; returns how many. */
+  #post(slot: WorkerSlot, n: number): number {
+    const message: unknown[] = [OP_RUN];
+    let transfer: Transferable[] | undefined;
+    const tasks: Task[] = [];
+    for (let i = 0; i < n; i++) {
+      const task = this.#queue.shift();
+      if (task === undefined) break;
+      this.#postOne(slot, task, message, tasks);
+      if (task.transfer !== undefined) (transfer ??= []).push(...task.transfer);
+    }
+    if (tasks.length === 0) return 0;
+    this.#send(slot, message, transfer, tasks);
+    return tasks.length;
+  }
+
+  #postOne(slot: WorkerSlot, task: Task, message: unknown[], tasks: Task[]): void {
+    task.state = POSTED;
+    slot.idleSince = undefined;
+    slot.assign(task);
+    message.push(task.id, task.claim, task.name, task.payload);
+    tasks.push(task);
+  }
+
+  #send(
+    slot: WorkerSlot,
+    message: unknown[],
+    transfer: Transferable[] | undefined,
+    tasks: readonly Task[],
+  ): void {
+    try {
+      slot.worker.postMessage(message, transfer);
+      slot.messages++;
+    } catch (error) {
+      // One payload could not be cloned: send the rest one by one, reject the bad ones.
+      if (tasks.length === 1) {
+        const task = tasks[0]!;
+        slot.unassign(task);
+        this.#queue.release(task);
+        this.#settle(task, false, error);
+        return;
+      }
+      for (const task of tasks) {
+        this.#send(
+          slot,
+          [OP_RUN, task.id, task.claim, task.name, task.payload],
+          task.transfer ? [...task.transfer] : undefined,
+          [task],
+        );
+      }
+    }
+  }
+
+  /** A worker with nothing posted takes half the unstarted tasks of the busiest. */
+  #steal(): void {
+    let busiest: WorkerSlot | undefined;
+    for (const slot of this.#slots) {
+      if (slot.claims === undefined || slot.dead) return;
+      if (busiest === undefined || slot.inflight.size > busiest.inflight.size) busiest = slot;
+    }
+    if (busiest === undefined || busiest.inflight.size < 2) return;
+    for (const thief of this.#slots) {
+      if (!thief.ready || thief.retiring || thief.inflight.size > 0 || thief === busiest) continue;
+      const tasks = [...busiest.inflight.values()].reverse();
+      const want = Math.floor(tasks.length / 2);
+      const message: unknown[] = [OP_RUN];
+      const moved: Task[] = [];
+      let transfer: Transferable[] | undefined;
+      for (const task of tasks) {
+        if (moved.length >= want) break;
+        if (task.state !== POSTED || !busiest.takeBack(task)) continue;
+        busiest.unassign(task);
+        this.#postOne(thief, task, message, moved);
+        if (task.transfer !== undefined) (transfer ??= []).push(...task.transfer);
+      }
+      if (moved.length === 0) return;
+      this.#stolen += moved.length;
+      this.#send(thief, message, transfer, moved);
+    }
+  }
+
+  #checkWater(): void {
+    if (this.#queue.length >= this.#options.lowWaterMark) return;
+    if (this.#pressured) {
+      this.#pressured = false;
+      this.#emit("backpressureEnd");
+    }
+    for (const resolve of this.#readyWaiters.splice(0)) resolve();
+  }
+
+  // --- workers ---------------------------------------------------------------
+
+  #grow(): void {
+    if (this.#closed) return;
+    let want = Math.min(this.#max - this.size, this.#queue.ready);
+    // A worker module that failed to start is not retried in a loop: the next run() retries.
+    if (this.#startError !== undefined && this.#slots.length === 0) want = Math.min(want, 1);
+    while (want-- > 0) this.#spawn();
+  }
+
+  #spawn(): void {
+    const o = this.#options;
+    const index = this.#slotIndex++;
+    let worker: WorkerLike;
+    try {
+      worker = o.inline ? spawnInlineWorker(o.worker) : this.#adapter!.spawnWorker(o.worker, {
+        name: `${o.name}-${index}`,
+        ...(o.resourceLimits ? { resourceLimits: o.resourceLimits } : {}),
+      });
+    } catch (error) {
+      this.#startFailed(error);
+      return;
+    }
+    const claims = o.inline
+      ? new Int32Array(CLAIM_SLOTS)
+      : typeof SharedArrayBuffer === "function"
+      ? new Int32Array(new SharedArrayBuffer(4 * CLAIM_SLOTS))
+      : undefined;
+    const slot = new WorkerSlot(worker, index, claims);
+    this.#starting++;
+    worker.listen({
+      message: (data) => this.#onMessage(slot, data as unknown[]),
+      error: (error) =>
+        this.#crash(slot, `the worker threw ${error.name}: ${error.message}`, error),
+      exit: (code) => this.#crash(slot, `the worker exited with code ${code}`, undefined, code),
+    });
+    if (!this.#refed) worker.unref();
+    worker.postMessage([OP_INIT, claims]);
+  }
+
+  #onMessage(slot: WorkerSlot, data: unknown[]): void {
+    if (slot.dead) return;
+    switch (data[0]) {
+      case OP_RESULTS:
+        this.#onResults(slot, data);
+        break;
+      case OP_READY:
+        this.#starting--;
+        this.#tickWorkerClock();
+        slot.ready = true;
+        slot.idleSince = now();
+        this.#slots.push(slot);
+        this.#startError = undefined;
+        if (this.#closed) {
+          this.#stop(slot);
+          return;
+        }
+        if (this.#slots.filter((s) => s.ready).length >= Math.max(1, this.#min)) {
+          for (const waiter of this.#warmWaiters.splice(0)) waiter.resolve();
+        }
+        this.#armIdleTimer();
+        this.#schedule();
+        break;
+      case OP_EXITING:
+        this.#crash(
+          slot,
+          `the worker closed itself (exit code ${data[1]})`,
+          undefined,
+          data[1] as number,
+        );
+        break;
+    }
+  }
+
+  #onResults(slot: WorkerSlot, data: unknown[]): void {
+    const t = now();
+    let runSum = 0;
+    let count = 0;
+    slot.messages -= data[1] as number;
+    for (let i = 2; i < data.length; i += 4) {
+      const task = slot.inflight.get(data[i] as number);
+      if (task === undefined) continue;
+      const runMs = data[i + 3] as number;
+      slot.unassign(task);
+      this.#queue.release(task);
+      if (task.state === SETTLED) continue; // cancelled while running; now it stopped
+      runSum += runMs;
+      count++;
+      this.#runTime.record(runMs);
+      this.#waitTime.record(t - task.submittedAt - runMs);
+      if (data[i + 1] === STATUS_OK) {
+        this.#completed++;
+        this.#settle(task, true, data[i + 2]);
+      } else {
+        this.#failed++;
+        this.#settle(task, false, new TaskError(task.name, data[i + 2] as SerializedError));
+      }
+    }
+    slot.completed += count;
+    this.#runSumMs += runSum;
+    if (count > 0) {
+      const mean = runSum / count;
+      this.#meanRunMs = this.#meanRunMs === undefined ? mean : this.#meanRunMs * 0.8 + mean * 0.2;
+    }
+    if (
+      slot.graceTimer !== undefined && ![...slot.inflight.values()].some((x) => x.state === SETTLED)
+    ) {
+      clearTimeout(slot.graceTimer);
+      slot.graceTimer = undefined;
+    }
+    if (slot.inflight.size === 0) {
+      slot.idleSince = t;
+      if (slot.retiring) this.#stop(slot);
+      else this.#armIdleTimer();
+    }
+    this.#schedule();
+  }
+
+  /** The worker died: rescue what it had not started, reject what it had, replace it. */
+  #crash(slot: WorkerSlot, detail: string, cause?: unknown, exitCode?: number): void {
+    if (slot.dead) return;
+    const wasReady = slot.ready;
+    this.#remove(slot);
+    const lost = new Set<Task>();
+    for (const task of [...slot.inflight.values()]) {
+      const rescued = task.state === POSTED && slot.takeBack(task);
+      slot.unassign(task);
+      this.#queue.release(task);
+      if (task.state === SETTLED) continue;
+      if (rescued) {
+        task.state = QUEUED;
+        this.#queue.push(task, true);
+      } else lost.add(task);
+    }
+    void slot.worker.terminate();
+    for (const task of lost) {
+      this.#crashed++;
+      this.#settle(task, false, new WorkerCrashedError(task.name, detail, exitCode, cause));
+    }
+    if (!wasReady) this.#startFailed(cause ?? new Error(detail));
+    else if (!this.#closed) {
+      while (this.size < this.#min) this.#spawn();
+    }
+    this.#schedule();
+  }
+
+  /** A worker could not start: without any live worker, waiting tasks cannot run. */
+  #startFailed(error: unknown): void {
+    this.#startError = error;
+    for (const waiter of this.#warmWaiters.splice(0)) waiter.reject(error);
+    if (this.#slots.length > 0 || this.#starting > 0) return;
+    for (const task of this.#queue.drainAll()) {
+      this.#crashed++;
+      this.#settle(
+        task,
+        false,
+        new WorkerCrashedError(
+          task.name,
+          `the worker could not start (${error})`,
+          undefined,
+          error,
+        ),
+      );
+    }
+  }
+
+  #retire(slot: WorkerSlot): void {
+    if (!slot.ready) return;
+    slot.retiring = true;
+    for (const task of [...slot.inflight.values()]) {
+      if (task.state === POSTED && slot.takeBack(task)) {
+        slot.unassign(task);
+        this.#queue.release(task);
+        task.state = QUEUED;
+        this.#queue.push(task, true);
+      }
+    }
+    if (slot.inflight.size === 0) this.#stop(slot);
+  }
+
+  /** Stops a worker that has nothing left to run. */
+  #stop(slot: WorkerSlot): Promise<void> {
+    if (slot.dead) return Promise.resolve();
+    this.#remove(slot);
+    return slot.worker.terminate();
+  }
+
+  #remove(slot: WorkerSlot): void {
+    this.#tickWorkerClock();
+    slot.dead = true;
+    if (slot.graceTimer !== undefined) clearTimeout(slot.graceTimer);
+    const i = this.#slots.indexOf(slot);
+    if (i >= 0) this.#slots.splice(i, 1);
+    else if (!slot.ready) this.#starting--;
+  }
+
+  /** While more than `minWorkers` live, stops those idle for `idleTimeoutMs`. */
+  #armIdleTimer(): void {
+    if (this.#idleTimer !== undefined || this.#closed) return;
+    if (this.#slots.length <= this.#min) return;
+    const ms = this.#options.idleTimeoutMs;
+    this.#idleTimer = unrefTimer(setTimeout(() => {
+      this.#idleTimer = undefined;
+      const idle = this.#slots.filter((s) =>
+        !s.retiring && s.inflight.size === 0 &&
+        s.idleSince !== undefined && now() - s.idleSince >= ms
+      );
+      for (const slot of idle) {
+        if (this.#slots.length <= this.#min) break;
+        this.#stop(slot);
+      }
+      this.#armIdleTimer();
+    }, Math.max(1, ms / 2)));
+  }
+
+  // --- settling --------------------------------------------------------------
+
+  #cancel(task: Task, reason: unknown): void {
+    if (task.state === SETTLED) return;
+    if (task.state === QUEUED) {
+      this.#queue.remove(task);
+    } else {
+      const slot = task.slot!;
+      if (slot.takeBack(task)) {
+        slot.unassign(task);
+        this.#queue.release(task);
+        this.#schedule();
+      } else {
+        // Running: ask the handler to stop; replace the worker if it does not.
+        slot.worker.postMessage([OP_CANCEL, task.id]);
+        if (slot.graceTimer === undefined) {
+          const grace = this.#options.cancelGraceMs;
+          slot.graceTimer = unrefTimer(setTimeout(() => {
+            slot.graceTimer = undefined;
+            if (slot.inflight.has(task.id)) {
+              this.#crash(
+                slot,
+                `the worker was replaced because task "${task.name}" did not stop within ` +
+                  `${grace} ms of being cancelled`,
+              );
+            }
+          }, grace));
+        }
+      }
+    }
+    this.#cancelled++;
+    this.#settle(task, false, reason);
+  }
+
+  #settle(task: Task, ok: boolean, value: unknown): void {
+    task.state = SETTLED;
+    if (task.timer !== undefined) clearTimeout(task.timer);
+    if (task.onAbort !== undefined) task.signal!.removeEventListener("abort", task.onAbort);
+    if (ok) task.resolve(value);
+    else task.reject(value);
+    if (--this.#pending === 0) {
+      this.#setRef(false);
+      for (const resolve of this.#drainWaiters.splice(0)) resolve();
+    }
+  }
+
+  #setRef(refed: boolean): void {
+    if (this.#refed === refed) return;
+    this.#refed = refed;
+    // Deno's workers cannot be ref'd and do not keep the process alive on their own.
+    if (refed) this.#keepAlive = setTimeout(() => {}, 0x7fffffff);
+    else clearTimeout(this.#keepAlive);
+    for (const slot of this.#slots) {
+      if (refed) slot.worker.ref();
+      else slot.worker.unref();
+    }
+  }
+
+  #loadFactor(): number {
+    let inflight = 0;
+    for (const slot of this.#slots) inflight += slot.inflight.size;
+    return (inflight + this.#queue.length) / Math.max(1, this.#max);
+  }
+
+  #tickWorkerClock(): void {
+    const t = now();
+    this.#workerMs += this.#slots.length * (t - this.#workerClock);
+    this.#workerClock = t;
+  }
+
+  #emit(type: keyof WorkerPoolEventMap): void {
+    this.dispatchEvent(new CustomEvent(type, { detail: this.stats() }));
+  }
+}

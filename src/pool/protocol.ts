@@ -1,0 +1,66 @@
+/**
+ * The messages between a pool and its workers. Messages are flat arrays, not
+ * objects: structured clone is cheaper for them, and one message carries many
+ * tasks when the queue is deep.
+ *
+ * Claims: when `SharedArrayBuffer` exists, each worker shares an `Int32Array`
+ * with the pool. A posted task owns one slot holding its id; the worker swaps
+ * the id for {@link CLAIM_STARTED} before running it, and the pool swaps it
+ * for {@link CLAIM_TAKEN} to take back a task the worker has not started
+ * (stealing, cancelling, rescuing it from a crashed worker). Whoever swaps
+ * first wins, so a task never runs twice and never gets lost.
+ *
+ * @module
+ */
+
+/** pool → worker: `[INIT, claims: Int32Array | undefined]`. */
+export const OP_INIT = 0;
+/** pool → worker: `[RUN, id, slot, name, payload, id, slot, name, payload, …]`. */
+export const OP_RUN = 1;
+/** pool → worker: `[CANCEL, id]`: abort the running task's signal. */
+export const OP_CANCEL = 2;
+/** worker → pool: `[READY, names: string[]]` after INIT. */
+export const OP_READY = 3;
+/** worker → pool: `[RESULTS, acks, id, status, value, runMs, …]`; `acks` = RUN messages done since the last. */
+export const OP_RESULTS = 4;
+
+/** worker → pool: `[EXITING, code]`: the worker is closing itself. */
+export const OP_EXITING = 5;
+
+/** Result status: the handler returned `value`. */
+export const STATUS_OK = 0;
+/** Result status: the handler threw; `value` is a {@link SerializedError}. */
+export const STATUS_ERROR = 1;
+/** Result status: the pool took the task back before it started; no value. */
+export const STATUS_SKIPPED = 2;
+
+/** Claim value of a task the worker has started. */
+export const CLAIM_STARTED = -1;
+/** Claim value of a task the pool took back. */
+export const CLAIM_TAKEN = -2;
+/** Slots per worker in the claims array; also the most tasks posted to one worker. */
+export const CLAIM_SLOTS = 4096;
+
+/** An error as it crosses from a worker: the name, message and stack kept. */
+export interface SerializedError {
+  readonly name: string;
+  readonly message: string;
+  readonly stack: string | undefined;
+  /** Own enumerable data fields of the error (a `code`, for example), when cloneable. */
+  readonly data: Record<string, unknown> | undefined;
+}
+
+/** Turns anything thrown into a {@link SerializedError}. */
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof Error) {
+    let data: Record<string, unknown> | undefined;
+    for (const key of Object.keys(error)) {
+      const value = (error as unknown as Record<string, unknown>)[key];
+      if (value === null || ["string", "number", "boolean"].includes(typeof value)) {
+        (data ??= {})[key] = value;
+      }
+    }
+    return { name: error.name, message: error.message, stack: error.stack, data };
+  }
+  return { name: "Error", message: String(error), stack: undefined, data: undefined };
+}

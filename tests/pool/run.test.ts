@@ -1,0 +1,98 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { ConfigError } from "../../src/config/config-error.ts";
+import { TaskError } from "../../src/pool/errors.ts";
+import { WorkerPool } from "../../src/pool/pool.ts";
+import { createFakeAdapter } from "../../src/runtime/fake.ts";
+import { createRuntimeAdapter } from "../../src/runtime/detect.ts";
+import { testPool, workerFile } from "./support/helpers.ts";
+
+describe("WorkerPool.run()", () => {
+  it("returns the handler's result, many at once, in order", async () => {
+    await using pool = testPool();
+    const results = await Promise.all(Array.from({ length: 2000 }, (_, i) => pool.run("inc", i)));
+    assert.deepEqual(results, Array.from({ length: 2000 }, (_, i) => i + 1));
+    const stats = pool.stats();
+    assert.equal(stats.completed, 2000);
+    assert.equal(stats.pending, 0);
+    assert.equal(stats.runTime.count, 2000);
+  });
+
+  it("rejects with TaskError keeping the worker's error name, message, data and stack", async () => {
+    await using pool = testPool();
+    const error = await pool.run("fail", "bad input").catch((e: unknown) => e);
+    assert.ok(error instanceof TaskError);
+    assert.equal(error.message, "bad input");
+    assert.equal(error.errorName, "RangeError");
+    assert.equal(error.task, "fail");
+    assert.deepEqual(error.data, { code: "E_TEST" });
+    assert.match(error.stack ?? "", /pool-worker/);
+    assert.equal(pool.stats().failed, 1);
+    // The worker survives a handler's throw.
+    assert.equal(await pool.run("inc", 1), 2);
+  });
+
+  it("names the missing handler and the ones the worker has", async () => {
+    await using pool = testPool();
+    const error = await pool.run("nope").catch((e: unknown) => e);
+    assert.ok(error instanceof TaskError);
+    assert.match(error.message, /no such handler.*inc, echo/);
+  });
+
+  it("moves transferred buffers both ways instead of copying them", async () => {
+    await using pool = testPool();
+    const bytes = new Uint8Array(1024);
+    assert.equal(await pool.run("byteLength", bytes, { transfer: [bytes.buffer] }), 1024);
+    assert.equal(bytes.byteLength, 0, "the sender's view is detached after a transfer");
+    const made = await pool.run<Uint8Array>("makeBytes", 16);
+    assert.equal(made.byteLength, 16);
+    assert.equal(made[15], 7);
+  });
+
+  it("rejects bad run() options with a ConfigError naming the field", async () => {
+    await using pool = testPool();
+    const error = await pool.run("inc", 1, { priority: "high" } as never).catch((e: unknown) => e);
+    assert.ok(error instanceof ConfigError);
+    assert.match(error.message, /priority/);
+    const unknown = await pool.run("inc", 1, { prio: 1 } as never).catch((e: unknown) => e);
+    assert.ok(unknown instanceof ConfigError);
+    assert.match(unknown.message, /prio.*no such option/);
+  });
+});
+
+describe("WorkerPool options", () => {
+  it("defaults maxWorkers to the adapter's effective CPUs and minWorkers to 1", async () => {
+    const real = createRuntimeAdapter();
+    const adapter = createFakeAdapter({ cpu: { effective: 3 } });
+    adapter.machine.spawn = (url, options) => real.spawnWorker(url, options);
+    await using pool = new WorkerPool({ worker: workerFile, adapter });
+    assert.deepEqual(pool.stats().workers, { live: 0, starting: 0, min: 1, max: 3 });
+  });
+
+  it("rejects bad options with a ConfigError naming field, value and expectation", () => {
+    assert.throws(
+      () => new WorkerPool({ worker: workerFile, maxWorkers: 0 }),
+      (e: unknown) => e instanceof ConfigError && /maxWorkers.*received 0/.test(e.message),
+    );
+    assert.throws(
+      () => new WorkerPool({ worker: workerFile, minWorkers: 3, maxWorkers: 2 }),
+      (e: unknown) =>
+        e instanceof ConfigError && /minWorkers.*at most maxWorkers \(2\)/.test(e.message),
+    );
+    assert.throws(
+      () => new WorkerPool({ worker: workerFile, maxQeue: 1 } as never),
+      (e: unknown) => e instanceof ConfigError && /maxQeue.*no such option/.test(e.message),
+    );
+    assert.throws(
+      () => new WorkerPool({ worker: "not a url" }),
+      (e: unknown) => e instanceof ConfigError && /worker/.test(e.message),
+    );
+  });
+
+  it("starts minWorkers on warmUp() and resolves when they answer", async () => {
+    await using pool = testPool({ minWorkers: 2 });
+    assert.equal(pool.stats().workers.live, 0);
+    await pool.warmUp();
+    assert.equal(pool.stats().workers.live, 2);
+  });
+});

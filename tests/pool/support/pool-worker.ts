@@ -1,0 +1,77 @@
+// The worker module the pool tests run: one handler per behaviour under test.
+import { defineWorker, transfer } from "../../../worker.ts";
+import type { TaskContext } from "../../../worker.ts";
+
+function spin(ms: number): void {
+  const end = Date.now() + ms;
+  while (Date.now() < end) { /* busy */ }
+}
+
+class CodedError extends RangeError {
+  code = "E_TEST";
+}
+
+const threadTag = Math.random();
+
+defineWorker({
+  inc: (x: number): number => x + 1,
+  echo: (x: unknown): unknown => x,
+  tag: (): number => threadTag,
+  fail: (message: string): never => {
+    throw new CodedError(message);
+  },
+  spin: (ms: number): number => {
+    spin(ms);
+    return ms;
+  },
+  sleep: (ms: number, { signal }: TaskContext): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => resolve(ms), ms);
+      signal.addEventListener("abort", () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      });
+    }),
+  /** Waits for its signal and reports that it saw it, through a shared flag. */
+  awaitAbort: (flag: Int32Array, { signal }: TaskContext): Promise<void> =>
+    new Promise((_, reject) => {
+      signal.addEventListener("abort", () => {
+        Atomics.store(flag, 0, 1);
+        reject(signal.reason);
+      });
+    }),
+  blockForever: (): never => {
+    for (;;) { /* never returns and never yields */ }
+  },
+  exit: (): void => {
+    const scope = globalThis as { close?: () => void; process?: { exit(code: number): void } };
+    const threads = scope.process && (globalThis as unknown as {
+      process: { getBuiltinModule?(id: string): { isMainThread?: boolean } | undefined };
+    }).process.getBuiltinModule?.("node:worker_threads");
+    if (threads && threads.isMainThread === false) scope.process!.exit(3);
+    else if (typeof scope.close === "function") scope.close();
+    else scope.process?.exit(3);
+  },
+  throwLater: (): Promise<never> => {
+    setTimeout(() => {
+      throw new Error("uncaught in the worker");
+    }, 0);
+    return new Promise<never>(() => {});
+  },
+  byteLength: (bytes: Uint8Array): number => bytes.byteLength,
+  makeBytes: (size: number) => {
+    const bytes = new Uint8Array(size).fill(7);
+    return transfer(bytes, [bytes.buffer]);
+  },
+  /** Counts concurrent runs per key in a shared array: [running, maxSeen]. */
+  keyed: ({ counter, ms }: { counter: Int32Array; ms: number }): void => {
+    const running = Atomics.add(counter, 0, 1) + 1;
+    let max = Atomics.load(counter, 1);
+    while (running > max) {
+      Atomics.compareExchange(counter, 1, max, running);
+      max = Atomics.load(counter, 1);
+    }
+    spin(ms);
+    Atomics.sub(counter, 0, 1);
+  },
+});
