@@ -18,3 +18,5 @@ export { ConfigError, type ConfigIssue } from "./src/config/config-error.ts";
 export * from "./src/monitor/mod.ts";
 export { Histogram, type HistogramSnapshot } from "./src/metrics/histogram.ts";
 export * from "./src/pool/mod.ts";
+export * from "./src/control/mod.ts";
+export { type Clock, systemClock } from "./src/internal/clock.ts";

@@ -51,3 +51,30 @@ export interface Decision {
   /** When, in ms on the component's clock. */
   readonly time: number;
 }
+
+/** Called with every change a controller makes; see {@link DecisionOptions}. */
+export type DecisionListener = (decision: Decision) => void;
+
+/** Options every limit factory takes to report its decisions. */
+export interface DecisionOptions {
+  /** Names the limit in its decisions' `source`. @default {the algorithm, e.g. "aimd"} */
+  readonly name?: string;
+  /** Called synchronously with each change of the limit (never when it stays the same). */
+  readonly onDecision?: DecisionListener;
+}
+
+/**
+ * A limit that remembers why it last moved. The enforcement layer reads
+ * `lastDecision` after each `update()` / `observe()` (or passes
+ * `onDecision`) and turns it into a `decision` event.
+ */
+export interface ReportingLimit extends Limit {
+  /** The latest change of the limit; `undefined` until it first moves. */
+  readonly lastDecision: Decision | undefined;
+}
+
+/** A {@link ResourceAwareLimit} that remembers why it last moved. */
+export interface ReportingResourceAwareLimit extends ResourceAwareLimit {
+  /** The latest change of the limit; `undefined` until it first moves. */
+  readonly lastDecision: Decision | undefined;
+}

@@ -12,6 +12,7 @@ export {
   WorkersUnavailableError,
 } from "./errors.ts";
 export type { TaskContext, TaskHandler, TaskHandlers } from "./executor.ts";
+export { governPool, type GovernPoolOptions, type SampleFeed } from "./govern.ts";
 export type { WorkerPoolOptions } from "./options.ts";
 export { type RunOptions, WorkerPool, type WorkerPoolEventMap } from "./pool.ts";
 export type { PoolStats } from "./stats.ts";

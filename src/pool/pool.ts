@@ -489,7 +489,7 @@ export class WorkerPool extends EventTarget {
   // --- workers ---------------------------------------------------------------
 
   #grow(): void {
-    if (this.#closed) return;
+    // Also after a graceful close(): the tasks already submitted still need workers.
     let want = Math.min(this.#max - this.size, this.#queue.ready);
     // A worker module that failed to start is not retried in a loop: the next run() retries.
     if (this.#startError !== undefined && this.#slots.length === 0) want = Math.min(want, 1);
@@ -539,7 +539,7 @@ export class WorkerPool extends EventTarget {
         slot.idleSince = now();
         this.#slots.push(slot);
         this.#startError = undefined;
-        if (this.#closed) {
+        if (this.#closed && this.#pending === 0) {
           this.#stop(slot);
           return;
         }

@@ -39,9 +39,12 @@ function webScope(): WebScope | undefined {
   ) {
     return undefined;
   }
-  // A window also has postMessage; only a worker scope lacks a document.
-  if ("document" in (globalThis as object)) return undefined;
-  return scope as WebScope;
+  // A window, and Bun's main thread, also have postMessage and message events.
+  const g = globalThis as { WorkerGlobalScope?: unknown; Bun?: { isMainThread?: boolean } };
+  const inWorker = typeof g.WorkerGlobalScope === "function"
+    ? scope instanceof (g.WorkerGlobalScope as new () => object)
+    : g.Bun?.isMainThread === false;
+  return inWorker ? scope as WebScope : undefined;
 }
 
 /**

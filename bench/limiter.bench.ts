@@ -1,0 +1,58 @@
+// Cost of taking and giving back a permit: headroom's AdaptiveLimiter next to
+// p-limit, in the same run, for 1,000 calls of an async no-op at concurrency 8.
+// Run: node bench/limiter.bench.ts | deno run -A bench/limiter.bench.ts | bun bench/limiter.bench.ts
+import { bench, run, summary } from "mitata";
+import pLimit from "p-limit";
+import { AdaptiveLimiter } from "../src/control/limiter/mod.ts";
+
+const CALLS = 1000;
+const CONCURRENCY = 8;
+
+const runtime = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined"
+  ? `deno ${(globalThis as unknown as { Deno: { version: { deno: string } } }).Deno.version.deno}`
+  : typeof (globalThis as { Bun?: unknown }).Bun !== "undefined"
+  ? `bun ${(globalThis as unknown as { Bun: { version: string } }).Bun.version}`
+  : `node ${(globalThis as unknown as { process: { version: string } }).process.version}`;
+console.log(`${runtime} on ${navigator.hardwareConcurrency} CPUs`);
+
+const noop = async (): Promise<void> => {};
+
+const limiter = new AdaptiveLimiter({ limit: CONCURRENCY });
+const limit = pLimit(CONCURRENCY);
+
+summary(() => {
+  bench("headroom acquire() + release(), 1,000 sequential calls", async () => {
+    for (let i = 0; i < CALLS; i++) {
+      const permit = await limiter.acquire();
+      await noop();
+      permit.release();
+    }
+  });
+  bench("headroom run(fn), 1,000 calls at concurrency 8", async () => {
+    const calls: Promise<void>[] = [];
+    for (let i = 0; i < CALLS; i++) calls.push(limiter.run(noop));
+    await Promise.all(calls);
+  });
+  bench("headroom acquire() + release(), 1,000 calls at concurrency 8", async () => {
+    const calls: Promise<void>[] = [];
+    for (let i = 0; i < CALLS; i++) {
+      calls.push(
+        limiter.acquire().then(async (permit) => {
+          await noop();
+          permit.release();
+        }),
+      );
+    }
+    await Promise.all(calls);
+  });
+  bench("p-limit limit(fn), 1,000 sequential calls", async () => {
+    for (let i = 0; i < CALLS; i++) await limit(noop);
+  });
+  bench("p-limit limit(fn), 1,000 calls at concurrency 8", async () => {
+    const calls: Promise<void>[] = [];
+    for (let i = 0; i < CALLS; i++) calls.push(limit(noop));
+    await Promise.all(calls);
+  });
+});
+
+await run();

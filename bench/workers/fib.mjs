@@ -1,0 +1,8 @@
+// The CPU-bound task of bench/pool.bench.ts, shared by the main thread and
+// every worker so that all of them run the same code. Plain JavaScript, so
+// that the peers' workers need no TypeScript support (types: fib.d.mts).
+
+/** Naive recursive Fibonacci: about 2.5 ms for fib(27) on the bench machine. */
+export function fib(n) {
+  return n < 2 ? n : fib(n - 1) + fib(n - 2);
+}

@@ -1,0 +1,45 @@
+// Prints the controller scoreboard: every controller on every scenario of the
+// simulator, scored against the best static limit, then the held-out set.
+// Usage: node scripts/sim.ts [--only name,name] [--scenario name]
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import {
+  CONTENDERS,
+  formatScoreboard,
+  formatSummary,
+  HELD_OUT,
+  runScoreboard,
+  SCENARIOS,
+} from "../src/sim/mod.ts";
+import type { Scenario } from "../src/sim/mod.ts";
+
+const argument = (flag: string): string[] | undefined => {
+  const index = process.argv.indexOf(flag);
+  return index === -1 ? undefined : process.argv[index + 1]?.split(",");
+};
+const only = argument("--only");
+const named = argument("--scenario");
+const contenders = only ? CONTENDERS.filter((c) => only.includes(c.name)) : CONTENDERS;
+const pick = (list: readonly Scenario[]): Scenario[] =>
+  named ? list.filter((s) => named.includes(s.name)) : [...list];
+
+const started = performance.now();
+for (
+  const [title, scenarios] of [["Tuned scenarios", pick(SCENARIOS)], [
+    "Held-out scenarios (not used while tuning)",
+    pick(HELD_OUT),
+  ]] as const
+) {
+  if (scenarios.length === 0) continue;
+  const board = runScoreboard(scenarios, contenders);
+  console.log(`## ${title}\n`);
+  console.log(formatScoreboard(board));
+  console.log(`\n${formatSummary(board)}\n`);
+}
+
+const batch = new URL("../src/sim/batch/mod.ts", import.meta.url);
+if (!named && existsSync(fileURLToPath(batch))) {
+  const module = await import(batch.href) as { batchScoreboard?: () => string };
+  if (typeof module.batchScoreboard === "function") console.log(module.batchScoreboard());
+}
+console.error(`simulated in ${((performance.now() - started) / 1000).toFixed(1)} s`);

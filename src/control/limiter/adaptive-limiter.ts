@@ -1,0 +1,640 @@
+import type { ResourceSample } from "../../monitor/sample.ts";
+import type { Scheduler } from "../../monitor/scheduler.ts";
+import type {
+  Decision,
+  Limit,
+  ReportingLimit,
+  ResourceAwareLimit,
+  ResourcePolicy,
+} from "../types.ts";
+import { CallTimeoutError, LimiterQueueFullError, LimiterTimeoutError } from "./errors.ts";
+import { resolveLimiterOptions } from "./options.ts";
+import type { AdaptiveLimiterOptions, SampleEventSource } from "./options.ts";
+import { nextWaiter, Partition } from "./partition.ts";
+import type { Waiter } from "./partition.ts";
+import type { Outcome, Permit } from "./permit.ts";
+import { WaitStats } from "./wait-stats.ts";
+
+/** Options of {@link AdaptiveLimiter.acquire}. */
+export interface AcquireOptions {
+  /** Stops waiting: the promise rejects with `signal.reason` and the waiter leaves the queue. */
+  readonly signal?: AbortSignal | undefined;
+  /** The operation type, one of the limiter's `partitions`; omitted = unpartitioned. */
+  readonly partition?: string | undefined;
+  /** This call's longest wait, overriding the limiter's `maxWaitMs`. */
+  readonly maxWaitMs?: number | undefined;
+}
+
+/** Options of {@link AdaptiveLimiter.run}. */
+export interface LimiterRunOptions extends AcquireOptions {
+  /**
+   * Longest the call may run once it holds a permit; past it, `run` rejects
+   * with `CallTimeoutError`, the call's signal aborts and the call counts as
+   * dropped. @default {Infinity}
+   */
+  readonly timeoutMs?: number | undefined;
+  /**
+   * How a rejection counts: `dropped` (a congestion signal) or `ignore`.
+   * Not called for a timeout (always `dropped`) nor after `signal` aborted
+   * (always `ignore`). @default {() => "dropped"}
+   */
+  readonly classify?: ((error: unknown) => "dropped" | "ignore") | undefined;
+}
+
+/** Counters and wait figures of an {@link AdaptiveLimiter}. */
+export interface LimiterStats {
+  readonly limit: number;
+  readonly inflight: number;
+  readonly waiting: number;
+  /** Permits given out. */
+  readonly acquired: number;
+  /** Calls refused at once: queue full, or `tryAcquire()` with no permit free. */
+  readonly rejected: number;
+  /** Waits that ran past `maxWaitMs`. */
+  readonly timedOut: number;
+  /** Waits ended by their signal. */
+  readonly aborted: number;
+  /** Permits released as `ok`, `dropped` and `ignore`. */
+  readonly ok: number;
+  readonly dropped: number;
+  readonly ignored: number;
+  /** Mean wait for a permit over every acquired permit, in ms (0 on the fast path). */
+  readonly meanWaitMs: number;
+  /** 99th percentile wait over the last 1024 acquired permits, in ms. */
+  readonly p99WaitMs: number;
+}
+
+/** Detail of a `reject` event: a call did not get a permit. */
+export interface LimiterRejection {
+  readonly reason: "timeout" | "queue-full";
+  readonly partition: string | undefined;
+  readonly error: LimiterTimeoutError | LimiterQueueFullError;
+}
+
+/** What each event of an {@link AdaptiveLimiter} carries in `CustomEvent.detail`. */
+export interface AdaptiveLimiterEventMap {
+  /** The number of permits changed: old value, new value and why. */
+  readonly decision: Decision;
+  /** A call was refused or gave up waiting. */
+  readonly reject: LimiterRejection;
+}
+
+type Release = (permit: LimiterPermit, outcome: Outcome) => void;
+
+class LimiterPermit implements Permit {
+  readonly #release: Release;
+  readonly slot: Partition;
+  readonly startedAt: number;
+  readonly inflightAtStart: number;
+  #released = false;
+
+  constructor(release: Release, slot: Partition, startedAt: number, inflight: number) {
+    this.#release = release;
+    this.slot = slot;
+    this.startedAt = startedAt;
+    this.inflightAtStart = inflight;
+  }
+
+  get partition(): string | undefined {
+    return this.slot.name;
+  }
+
+  get released(): boolean {
+    return this.#released;
+  }
+
+  release(outcome: Outcome = "ok"): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.#release(this, outcome);
+  }
+
+  [Symbol.dispose](): void {
+    this.release("ok");
+  }
+}
+
+const NEVER_ABORTED: AbortSignal = new AbortController().signal;
+
+function sanitize(value: number, fallback: number): number {
+  return Number.isFinite(value) && value >= 1 ? Math.floor(value) : fallback;
+}
+
+function hasObserve(limit: Limit): limit is ResourceAwareLimit {
+  return typeof (limit as Partial<ResourceAwareLimit>).observe === "function";
+}
+
+/** Runs `fn` under `permit` with no signal or timeout to watch. */
+async function runPlain<T>(
+  fn: (signal: AbortSignal) => T | PromiseLike<T>,
+  permit: LimiterPermit,
+  classify: ((error: unknown) => "dropped" | "ignore") | undefined,
+): Promise<T> {
+  let value: T;
+  try {
+    value = await fn(NEVER_ABORTED);
+  } catch (error) {
+    permit.release(classify?.(error) ?? "dropped");
+    throw error;
+  }
+  permit.release("ok");
+  return value;
+}
+
+/**
+ * A semaphore whose size a limit algorithm moves while it runs. Calls take a
+ * permit with {@link acquire} (waiting, FIFO or LIFO, up to `maxWaitMs`),
+ * {@link tryAcquire} (never waiting) or {@link run} (which also times the call
+ * and reports how it ended). Each released permit feeds the limit one
+ * sample: round-trip time, calls in flight at the start, and whether it was
+ * dropped.
+ *
+ * When the limit grows, waiters get permits at once; when it shrinks, calls
+ * in flight finish and no permit is given until fewer than the limit remain.
+ * Partitions guarantee operation types a share of the limit: a partition may
+ * borrow any free permit, and one below its share is first in line for the
+ * next freed permit. A static override (`setStatic`) pins the limit, as a
+ * configured thread count overrides adaptive threading.
+ *
+ * Every change of the limit dispatches a `decision` event with the old value,
+ * the new one and the reason.
+ *
+ * @example Limit calls to a service
+ * ```ts
+ * import { AdaptiveLimiter } from "@headroom/headroom";
+ *
+ * const limiter = new AdaptiveLimiter({ limit: 4, maxWaitMs: 1000 });
+ * limiter.addEventListener("decision", (event) => console.log((event as CustomEvent).detail));
+ * const pages = await Promise.all(
+ *   ["a", "b", "c"].map((id) =>
+ *     limiter.run((signal) => fetch(`https://example.com/${id}`, { signal }), { timeoutMs: 5000 })
+ *   ),
+ * );
+ * console.log(pages.length, limiter.stats().acquired);
+ * ```
+ */
+export class AdaptiveLimiter extends EventTarget {
+  readonly #algorithm: Limit;
+  readonly #name: string;
+  readonly #source: string;
+  readonly #clock: () => number;
+  readonly #scheduler: Scheduler;
+  readonly #lifo: boolean;
+  readonly #maxWaitMs: number;
+  readonly #maxQueue: number;
+  readonly #partitions: readonly Partition[];
+  readonly #byName: ReadonlyMap<string, Partition>;
+  readonly #unpartitioned: Partition;
+  readonly #release: Release;
+  readonly #monitor: SampleEventSource | undefined;
+  readonly #policy: ResourcePolicy | undefined;
+  readonly #onSample: (event: Event) => void;
+
+  #limit: number;
+  #algorithmLimit: number;
+  #ceiling = Infinity;
+  #staticLimit = 0;
+  #inflight = 0;
+  #waiting = 0;
+  #seq = 0;
+
+  #acquired = 0;
+  #rejected = 0;
+  #timedOut = 0;
+  #aborted = 0;
+  #ok = 0;
+  #dropped = 0;
+  #ignored = 0;
+  readonly #waits = new WaitStats();
+
+  /** Validates `options` (throws `ConfigError`) and creates a limiter with no permit out. */
+  constructor(options: AdaptiveLimiterOptions = {}) {
+    super();
+    const o = resolveLimiterOptions(options);
+    this.#algorithm = o.limit;
+    this.#name = o.name;
+    this.#source = `limiter:${o.name}`;
+    this.#clock = o.clock;
+    this.#scheduler = o.scheduler;
+    this.#lifo = o.order === "lifo";
+    this.#maxWaitMs = o.maxWaitMs;
+    this.#maxQueue = o.maxQueue;
+    const named = o.partitions.map(([name, share]) => new Partition(name, share));
+    const taken = o.partitions.reduce((sum, [, share]) => sum + share, 0);
+    this.#unpartitioned = new Partition(undefined, Math.max(0, 1 - taken));
+    this.#partitions = [this.#unpartitioned, ...named];
+    this.#byName = new Map(named.map((p) => [p.name as string, p]));
+    this.#release = (permit, outcome) => this.#onRelease(permit, outcome);
+    this.#algorithmLimit = sanitize(o.limit.limit, 1);
+    this.#staticLimit = o.staticLimit > 0 ? o.staticLimit : 0;
+    this.#limit = this.#effective();
+    for (const p of this.#partitions) p.resize(this.#limit);
+    this.#policy = o.policy;
+    this.#monitor = o.monitor;
+    this.#onSample = (event) => this.observe((event as CustomEvent<ResourceSample>).detail);
+    if (o.monitor !== undefined) {
+      o.monitor.addEventListener("sample", this.#onSample);
+      if (o.monitor.latest !== undefined) this.observe(o.monitor.latest);
+    }
+  }
+
+  /** The limiter's name, as in errors and `decision` events. */
+  get name(): string {
+    return this.#name;
+  }
+
+  /** Permits that may be out at once right now. */
+  get limit(): number {
+    return this.#limit;
+  }
+
+  /** Permits out now; can exceed `limit` for a while after the limit shrinks. */
+  get inflight(): number {
+    return this.#inflight;
+  }
+
+  /** Calls waiting for a permit. */
+  get waiting(): number {
+    return this.#waiting;
+  }
+
+  /** `static` while `setStatic()` pins the limit, else `adaptive`. */
+  get mode(): "adaptive" | "static" {
+    return this.#staticLimit > 0 ? "static" : "adaptive";
+  }
+
+  /** The partition names, in the order they were configured. */
+  get partitions(): readonly string[] {
+    return [...this.#byName.keys()];
+  }
+
+  /**
+   * Waits for a permit. Resolves at once when one is free; otherwise joins
+   * the queue until a permit frees up, the wait passes `maxWaitMs`
+   * (`LimiterTimeoutError`) or `signal` aborts (rejects with its reason). A
+   * full queue rejects at once with `LimiterQueueFullError`, an unknown
+   * partition with a `RangeError`.
+   */
+  acquire(options?: AcquireOptions): Promise<Permit> {
+    if (options === undefined) {
+      if (this.#inflight < this.#limit) {
+        return Promise.resolve(this.#grant(this.#unpartitioned, this.#clock(), 0));
+      }
+      return this.#enqueue(this.#unpartitioned, undefined, this.#maxWaitMs);
+    }
+    let slot: Partition;
+    try {
+      slot = this.#partition(options.partition);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const signal = options.signal;
+    if (signal?.aborted) {
+      this.#aborted++;
+      return Promise.reject(signal.reason);
+    }
+    if (this.#inflight < this.#limit) return Promise.resolve(this.#grant(slot, this.#clock(), 0));
+    return this.#enqueue(slot, signal, options.maxWaitMs ?? this.#maxWaitMs);
+  }
+
+  /** A permit if one is free right now, else `undefined` (counted as rejected). */
+  tryAcquire(options?: { readonly partition?: string | undefined }): Permit | undefined {
+    const slot = this.#partition(options?.partition);
+    if (this.#inflight < this.#limit) return this.#grant(slot, this.#clock(), 0);
+    this.#rejected++;
+    return undefined;
+  }
+
+  /**
+   * Runs `fn` under a permit: waits like {@link acquire}, then calls `fn`
+   * with a signal that aborts on `options.signal` or after `timeoutMs`. The
+   * call is timed on the limiter's clock and counted `ok` when it resolves,
+   * `dropped` when it rejects or times out, and `ignore` when the caller's
+   * signal aborted it. `run` settles as soon as the call does, the timeout
+   * passes or the signal aborts; the permit returns when `fn` settles, so
+   * work that ignores its signal still counts as in flight.
+   */
+  run<T>(fn: (signal: AbortSignal) => T | PromiseLike<T>, options?: LimiterRunOptions): Promise<T> {
+    if (options === undefined) {
+      if (this.#inflight < this.#limit) {
+        return runPlain(fn, this.#grant(this.#unpartitioned, this.#clock(), 0), undefined);
+      }
+      return this.#enqueue(this.#unpartitioned, undefined, this.#maxWaitMs).then((permit) =>
+        runPlain(fn, permit as LimiterPermit, undefined)
+      );
+    }
+    return this.acquire(options).then((permit) => {
+      const timeoutMs = options.timeoutMs ?? Infinity;
+      const signal = options.signal;
+      if (signal === undefined && timeoutMs === Infinity) {
+        return runPlain(fn, permit as LimiterPermit, options.classify);
+      }
+      return this.#guarded(fn, permit as LimiterPermit, signal, timeoutMs, options.classify);
+    });
+  }
+
+  /**
+   * Pins the limit at `limit` permits, whatever the algorithm says, until
+   * {@link setAdaptive}; 0 or less means adaptive again (a configured count
+   * of 0 meaning "adaptive").
+   */
+  setStatic(limit: number): void {
+    if (typeof limit !== "number" || Number.isNaN(limit)) {
+      throw new TypeError(`Cannot set a static limit: expected a number, received ${limit}`);
+    }
+    if (limit <= 0) return this.setAdaptive();
+    if (!Number.isInteger(limit)) {
+      throw new RangeError(
+        `Cannot set a static limit of ${limit}: expected a whole number >= 1 (or <= 0 for adaptive)`,
+      );
+    }
+    this.#staticLimit = limit;
+    this.#apply(`static override: ${limit} permits`);
+  }
+
+  /** Ends a static override: the limit algorithm (and policy ceiling) decide again. */
+  setAdaptive(): void {
+    if (this.#staticLimit === 0) return;
+    this.#staticLimit = 0;
+    this.#apply(`adaptive again: the limit algorithm says ${this.#algorithmLimit}`);
+  }
+
+  /**
+   * Feeds one monitor sample: to the limit algorithm when it observes
+   * samples, then to the `policy`, whose ceiling caps the limit. A limiter
+   * with a `monitor` calls this on each of its samples.
+   */
+  observe(sample: ResourceSample): void {
+    const algorithm = this.#algorithm;
+    if (hasObserve(algorithm)) {
+      this.#algorithmLimit = sanitize(algorithm.observe(sample), this.#algorithmLimit);
+    }
+    const policy = this.#policy;
+    let reason = `limit algorithm at ${this.#algorithmLimit} after a ${sample.level} sample`;
+    if (policy !== undefined) {
+      const ceiling = policy.ceiling(sample, this.#algorithmLimit);
+      this.#ceiling = Number.isNaN(ceiling) ? this.#ceiling : Math.max(1, Math.floor(ceiling));
+      const why = sample.reasons.length > 0 ? ` (${sample.reasons.join(", ")})` : "";
+      reason = `policy ceiling ${this.#ceiling} at ${sample.level} pressure${why}`;
+    }
+    this.#apply(reason);
+  }
+
+  /** Counters and wait figures since the limiter was created. */
+  stats(): LimiterStats {
+    return {
+      limit: this.#limit,
+      inflight: this.#inflight,
+      waiting: this.#waiting,
+      acquired: this.#acquired,
+      rejected: this.#rejected,
+      timedOut: this.#timedOut,
+      aborted: this.#aborted,
+      ok: this.#ok,
+      dropped: this.#dropped,
+      ignored: this.#ignored,
+      meanWaitMs: this.#waits.mean,
+      p99WaitMs: this.#waits.p99,
+    };
+  }
+
+  /**
+   * Calls `listener` with the `detail` of each `type` event until the
+   * returned function is called or `options.signal` aborts.
+   */
+  on<K extends keyof AdaptiveLimiterEventMap>(
+    type: K,
+    listener: (detail: AdaptiveLimiterEventMap[K]) => void,
+    options: { readonly signal?: AbortSignal } = {},
+  ): () => void {
+    const handler = (event: Event): void => {
+      listener((event as CustomEvent<AdaptiveLimiterEventMap[K]>).detail);
+    };
+    const listenerOptions = options.signal === undefined ? {} : { signal: options.signal };
+    this.addEventListener(type, handler, listenerOptions);
+    return () => this.removeEventListener(type, handler);
+  }
+
+  /** Stops listening to the `monitor`; permits out and waiters are left alone. */
+  [Symbol.dispose](): void {
+    this.#monitor?.removeEventListener("sample", this.#onSample);
+  }
+
+  #partition(name: string | undefined): Partition {
+    if (name === undefined) return this.#unpartitioned;
+    const slot = this.#byName.get(name);
+    if (slot !== undefined) return slot;
+    const known = this.#byName.size === 0 ? "none" : [...this.#byName.keys()].join(", ");
+    throw new RangeError(
+      `Cannot acquire a permit from limiter "${this.#name}": no partition "${name}" (known: ${known})`,
+    );
+  }
+
+  #grant(slot: Partition, now: number, waitedMs: number): LimiterPermit {
+    const inflight = ++this.#inflight;
+    slot.inflight++;
+    this.#acquired++;
+    this.#waits.record(waitedMs);
+    return new LimiterPermit(this.#release, slot, now, inflight);
+  }
+
+  #enqueue(slot: Partition, signal: AbortSignal | undefined, maxWaitMs: number): Promise<Permit> {
+    if (this.#waiting >= this.#maxQueue) {
+      this.#rejected++;
+      const error = new LimiterQueueFullError(
+        this.#name,
+        slot.name,
+        this.#waiting,
+        this.#maxQueue,
+        this.#limit,
+      );
+      this.#emit("reject", { reason: "queue-full", partition: slot.name, error });
+      return Promise.reject(error);
+    }
+    if (maxWaitMs <= 0) return Promise.reject(this.#timeoutError(slot, 0, 0));
+    return new Promise<Permit>((resolve, reject) => {
+      const waiter: Waiter = {
+        partition: slot,
+        seq: this.#seq++,
+        enqueuedAt: this.#clock(),
+        resolve,
+        reject,
+        signal,
+        onAbort: undefined,
+        timer: undefined,
+        prev: undefined,
+        next: undefined,
+        queued: true,
+      };
+      slot.push(waiter);
+      this.#waiting++;
+      if (signal !== undefined) {
+        waiter.onAbort = () => {
+          if (!waiter.queued) return;
+          this.#dequeue(waiter);
+          this.#aborted++;
+          reject(signal.reason);
+        };
+        signal.addEventListener("abort", waiter.onAbort, { once: true });
+      }
+      if (maxWaitMs !== Infinity) {
+        waiter.timer = this.#scheduler.set(() => {
+          if (!waiter.queued) return;
+          waiter.timer = undefined;
+          this.#dequeue(waiter);
+          reject(this.#timeoutError(slot, this.#clock() - waiter.enqueuedAt, maxWaitMs));
+        }, maxWaitMs);
+      }
+    });
+  }
+
+  #timeoutError(slot: Partition, waitedMs: number, maxWaitMs: number): LimiterTimeoutError {
+    this.#timedOut++;
+    const error = new LimiterTimeoutError(
+      this.#name,
+      slot.name,
+      waitedMs,
+      maxWaitMs,
+      this.#limit,
+      this.#inflight,
+    );
+    this.#emit("reject", { reason: "timeout", partition: slot.name, error });
+    return error;
+  }
+
+  /** Takes a waiter out of its queue and drops its abort listener and timer. */
+  #dequeue(waiter: Waiter): void {
+    waiter.partition.remove(waiter);
+    this.#waiting--;
+    if (waiter.onAbort !== undefined) {
+      waiter.signal?.removeEventListener("abort", waiter.onAbort);
+      waiter.onAbort = undefined;
+    }
+    if (waiter.timer !== undefined) {
+      this.#scheduler.clear(waiter.timer);
+      waiter.timer = undefined;
+    }
+  }
+
+  /** Admits waiters while permits are free. */
+  #drain(): void {
+    while (this.#waiting > 0 && this.#inflight < this.#limit) {
+      const waiter = nextWaiter(this.#partitions, this.#lifo);
+      if (waiter === undefined) return;
+      this.#dequeue(waiter);
+      const now = this.#clock();
+      waiter.resolve(this.#grant(waiter.partition, now, now - waiter.enqueuedAt));
+    }
+  }
+
+  #onRelease(permit: LimiterPermit, outcome: Outcome): void {
+    this.#inflight--;
+    permit.slot.inflight--;
+    if (outcome === "ignore") {
+      this.#ignored++;
+    } else {
+      const dropped = outcome === "dropped";
+      if (dropped) this.#dropped++;
+      else this.#ok++;
+      const now = this.#clock();
+      const rttMs = now - permit.startedAt;
+      const next = this.#algorithm.update({
+        now,
+        rttMs,
+        inflight: permit.inflightAtStart,
+        dropped,
+      });
+      if (next !== this.#algorithmLimit) {
+        this.#algorithmLimit = sanitize(next, this.#algorithmLimit);
+        if (this.#staticLimit === 0) {
+          this.#apply(
+            this.#algorithmReason(next, now) ?? (
+              `limit algorithm: ${dropped ? "dropped" : "ok"} call, rtt ${rttMs.toFixed(1)} ms ` +
+              `at inflight ${permit.inflightAtStart}`
+            ),
+          );
+        }
+      }
+    }
+    if (this.#waiting > 0) this.#drain();
+  }
+
+  /** The algorithm's own reason, when it reports one for this very change. */
+  #algorithmReason(to: number, now: number): string | undefined {
+    const last = (this.#algorithm as Partial<ReportingLimit>).lastDecision;
+    if (last === undefined || last.to !== to || last.time !== now) return undefined;
+    return `${last.source}: ${last.reason}`;
+  }
+
+  #effective(): number {
+    if (this.#staticLimit > 0) return this.#staticLimit;
+    return Math.min(this.#algorithmLimit, this.#ceiling);
+  }
+
+  /** Recomputes the limit; on a change, resizes the partitions, tells listeners and admits waiters. */
+  #apply(reason: string): void {
+    const to = this.#effective();
+    const from = this.#limit;
+    if (to === from) return;
+    this.#limit = to;
+    for (const p of this.#partitions) p.resize(to);
+    const decision: Decision = { source: this.#source, from, to, reason, time: this.#clock() };
+    this.#emit("decision", decision);
+    if (to > from) this.#drain();
+  }
+
+  #emit<K extends keyof AdaptiveLimiterEventMap>(
+    type: K,
+    detail: AdaptiveLimiterEventMap[K],
+  ): void {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+
+  #guarded<T>(
+    fn: (signal: AbortSignal) => T | PromiseLike<T>,
+    permit: LimiterPermit,
+    signal: AbortSignal | undefined,
+    timeoutMs: number,
+    classify: ((error: unknown) => "dropped" | "ignore") | undefined,
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const controller = new AbortController();
+      let timedOut = false;
+      let timer: unknown;
+      const onAbort = (): void => {
+        controller.abort(signal?.reason);
+        reject(signal?.reason);
+      };
+      if (signal !== undefined) {
+        if (signal.aborted) onAbort();
+        else signal.addEventListener("abort", onAbort, { once: true });
+      }
+      if (timeoutMs !== Infinity && !controller.signal.aborted) {
+        timer = this.#scheduler.set(() => {
+          timer = undefined;
+          timedOut = true;
+          const error = new CallTimeoutError(this.#name, timeoutMs);
+          controller.abort(error);
+          reject(error);
+        }, timeoutMs);
+      }
+      const settle = (outcome: Outcome): void => {
+        if (timer !== undefined) this.#scheduler.clear(timer);
+        signal?.removeEventListener("abort", onAbort);
+        permit.release(timedOut ? "dropped" : outcome);
+      };
+      const failed = (error: unknown): void => {
+        settle(signal?.aborted ? "ignore" : (classify?.(error) ?? "dropped"));
+        reject(error);
+      };
+      try {
+        Promise.resolve(fn(controller.signal)).then((value) => {
+          settle(signal?.aborted ? "ignore" : "ok");
+          resolve(value);
+        }, failed);
+      } catch (error) {
+        failed(error);
+      }
+    });
+  }
+}

@@ -1,0 +1,154 @@
+import * as v from "valibot";
+import { parseOptions } from "../../config/parse.ts";
+import { systemClock } from "../../internal/clock.ts";
+import type { ResourceSample } from "../../monitor/sample.ts";
+import { timerScheduler } from "../../monitor/scheduler.ts";
+import type { Scheduler } from "../../monitor/scheduler.ts";
+import type { Limit, ResourcePolicy } from "../types.ts";
+import { constantLimit } from "./constant-limit.ts";
+
+/** The limit an {@link AdaptiveLimiter} starts with when none is given. */
+export const DEFAULT_LIMIT = 20;
+
+/** Anything that dispatches `sample` events carrying a `ResourceSample`, such as a `ResourceMonitor`. */
+export interface SampleEventSource {
+  addEventListener(type: "sample", listener: (event: Event) => void): void;
+  removeEventListener(type: "sample", listener: (event: Event) => void): void;
+  /** The most recent sample, applied when the limiter is created. */
+  readonly latest?: ResourceSample | undefined;
+}
+
+/** One operation type's guaranteed fraction of the limit. */
+export interface PartitionOptions {
+  /** Fraction of the limit, in (0, 1], this partition is first in line for. */
+  readonly share: number;
+}
+
+/** Options of an {@link AdaptiveLimiter}. */
+export interface AdaptiveLimiterOptions {
+  /**
+   * The limit algorithm that moves the number of permits, or a number for a
+   * limit that never moves. @default {DEFAULT_LIMIT} (a fixed 20)
+   */
+  readonly limit?: Limit | number;
+  /** Names the limiter in errors and in `decision` events (`limiter:<name>`). @default {"default"} */
+  readonly name?: string;
+  /** Milliseconds on a monotonic clock; round-trip and wait times use it. @default {systemClock} */
+  readonly clock?: () => number;
+  /** Where max-wait and call timeouts get their timers; tests pass a manual one. @default {timerScheduler} */
+  readonly scheduler?: Scheduler;
+  /**
+   * Which waiter gets a freed permit: the oldest (`fifo`) or the newest
+   * (`lifo`, which keeps latency low for fresh calls under a backlog).
+   * @default {"fifo"}
+   */
+  readonly order?: "fifo" | "lifo";
+  /** Longest a call waits for a permit before `LimiterTimeoutError`; 0 = never wait. @default {Infinity} */
+  readonly maxWaitMs?: number;
+  /** Most calls waiting at once; one more gets `LimiterQueueFullError`. @default {Infinity} */
+  readonly maxQueue?: number;
+  /**
+   * Operation types with guaranteed fractions of the limit; the shares add
+   * up to at most 1 and unpartitioned calls share what is left. @default {{}}
+   */
+  readonly partitions?: Readonly<Record<string, PartitionOptions>>;
+  /**
+   * A fixed number of permits overriding the limit algorithm, as
+   * `setStatic()` sets it; 0 or less means adaptive. @default {0}
+   */
+  readonly staticLimit?: number;
+  /** A source of samples: each one is fed to `policy` (and to the limit, if it observes samples). */
+  readonly monitor?: SampleEventSource;
+  /** Maps each sample to a ceiling on the limit. */
+  readonly policy?: ResourcePolicy;
+}
+
+/** {@link AdaptiveLimiterOptions} with every default filled in. */
+export interface ResolvedLimiterOptions {
+  readonly limit: Limit;
+  readonly name: string;
+  readonly clock: () => number;
+  readonly scheduler: Scheduler;
+  readonly order: "fifo" | "lifo";
+  readonly maxWaitMs: number;
+  readonly maxQueue: number;
+  readonly partitions: readonly (readonly [string, number])[];
+  readonly staticLimit: number;
+  readonly monitor?: SampleEventSource | undefined;
+  readonly policy?: ResourcePolicy | undefined;
+}
+
+function custom<T>(check: (input: unknown) => boolean, expects: string) {
+  return Object.assign(v.custom<T>(check), { expects });
+}
+
+function hasMethods(input: unknown, names: readonly string[]): boolean {
+  if (typeof input !== "object" || input === null) return false;
+  const record = input as Record<string, unknown>;
+  return names.every((name) => typeof record[name] === "function");
+}
+
+const wholePositive = v.pipe(v.number(), v.integer(), v.minValue(1));
+
+const limitSchema = v.union([
+  v.pipe(wholePositive, v.transform(constantLimit)),
+  custom<Limit>(
+    (input) =>
+      hasMethods(input, ["update"]) && typeof (input as { limit?: unknown }).limit === "number",
+    "a Limit (a numeric `limit` and an `update` method) or a whole number >= 1",
+  ),
+]);
+
+const unbounded = v.union([v.literal(Infinity), v.pipe(v.number(), v.integer(), v.minValue(0))]);
+
+const partitionsSchema = v.pipe(
+  v.record(
+    v.pipe(v.string(), v.minLength(1)),
+    v.strictObject({ share: v.pipe(v.number(), v.gtValue(0), v.maxValue(1)) }),
+  ),
+  v.check(
+    (record) => Object.values(record).reduce((sum, p) => sum + p.share, 0) <= 1 + 1e-9,
+    "shares that add up to at most 1",
+  ),
+  v.transform((record) =>
+    Object.entries(record).map(([name, p]) => [name, p.share] as const) as readonly (readonly [
+      string,
+      number,
+    ])[]
+  ),
+);
+
+const optionsSchema = v.strictObject({
+  limit: v.optional(limitSchema, () => constantLimit(DEFAULT_LIMIT)),
+  name: v.optional(v.string(), "default"),
+  clock: v.optional(
+    custom<() => number>((input) => typeof input === "function", "a function returning ms"),
+    () => systemClock,
+  ),
+  scheduler: v.optional(
+    custom<Scheduler>((input) => hasMethods(input, ["set", "clear"]), "a Scheduler (set, clear)"),
+    () => timerScheduler,
+  ),
+  order: v.optional(v.picklist(["fifo", "lifo"]), "fifo"),
+  maxWaitMs: v.optional(
+    v.union([v.literal(Infinity), v.pipe(v.number(), v.minValue(0))]),
+    Infinity,
+  ),
+  maxQueue: v.optional(unbounded, Infinity),
+  partitions: v.optional(partitionsSchema, {}),
+  staticLimit: v.optional(v.pipe(v.number(), v.finite(), v.integer()), 0),
+  monitor: v.optional(
+    custom<SampleEventSource>(
+      (input) => hasMethods(input, ["addEventListener", "removeEventListener"]),
+      "an EventTarget dispatching `sample` events, such as a ResourceMonitor",
+    ),
+  ),
+  policy: v.optional(
+    custom<ResourcePolicy>((input) => hasMethods(input, ["ceiling"]), "a ResourcePolicy"),
+  ),
+});
+
+/** Checks `input` and fills in the defaults; throws a `ConfigError` naming each bad field. */
+export function resolveLimiterOptions(input: unknown = {}): ResolvedLimiterOptions {
+  return parseOptions(optionsSchema, input, "AdaptiveLimiter options");
+}

@@ -1,0 +1,212 @@
+import * as v from "valibot";
+import { parseOptions } from "../../config/parse.ts";
+import { AdaptiveLimiter } from "../limiter/adaptive-limiter.ts";
+import type { Permit } from "../limiter/permit.ts";
+import type { Limit } from "../types.ts";
+
+/** Options of {@link adaptiveMap} and {@link forEachAdaptive}. */
+export interface AdaptiveMapOptions {
+  /**
+   * The limiter whose permits the calls take, shared with other work or
+   * steered by a limit algorithm. Without one, the map makes its own from
+   * `limit`.
+   */
+  readonly limiter?: AdaptiveLimiter;
+  /** The limit of the map's own limiter, when no `limiter` is given. @default {DEFAULT_LIMIT} */
+  readonly limit?: Limit | number;
+  /** Stops the map: nothing new starts, running calls see their signal abort. */
+  readonly signal?: AbortSignal;
+  /**
+   * `true`: results in the order of `items`; `false`: in the order the calls
+   * finished. @default {true}
+   */
+  readonly ordered?: boolean;
+  /** The limiter partition the calls count against. */
+  readonly partition?: string;
+}
+
+/** The function each item goes through: the item, its index, and a signal that aborts when the map stops. */
+export type MapFn<T, R> = (item: T, index: number, signal: AbortSignal) => R | PromiseLike<R>;
+
+const optionsSchema = v.pipe(
+  v.strictObject({
+    limiter: v.optional(
+      v.custom<AdaptiveLimiter>((input) => input instanceof AdaptiveLimiter, "an AdaptiveLimiter"),
+    ),
+    limit: v.optional(v.unknown()),
+    signal: v.optional(
+      v.custom<AbortSignal>((input) => input instanceof AbortSignal, "an AbortSignal"),
+    ),
+    ordered: v.optional(v.boolean(), true),
+    partition: v.optional(v.string()),
+  }),
+  v.check(
+    (o) => o.limiter === undefined || o.limit === undefined,
+    "either `limiter` or `limit`, not both",
+  ),
+);
+
+type Pull<T> = () => IteratorResult<T> | Promise<IteratorResult<T>>;
+
+/**
+ * Runs `fn` over `items` with as many calls at once as `limiter` admits,
+ * and resolves with the results. Items are pulled one at a time, only when
+ * the previous one has started, so an endless or lazy source is fine. Each
+ * call holds a permit while it runs, so the parallelism follows the
+ * limiter's limit as it moves during the run: a larger limit starts more
+ * calls at once, a smaller one lets running calls finish first.
+ *
+ * The first error (from `fn`, from `items`, or a permit that could not be
+ * had) or an abort of `signal` stops the map: no new call starts, the
+ * signal passed to running calls aborts, and the map rejects with that error
+ * (or the signal's reason) once every running call has settled. Nothing is
+ * left running when the promise settles.
+ *
+ * @example Fetch pages, at most as many at once as the limiter allows
+ * ```ts
+ * import { AdaptiveLimiter, adaptiveMap } from "@headroom/headroom";
+ *
+ * const limiter = new AdaptiveLimiter({ limit: 4 });
+ * const sizes = await adaptiveMap(
+ *   ["a", "b", "c"],
+ *   async (id, _index, signal) => (await fetch(`https://example.com/${id}`, { signal })).status,
+ *   { limiter },
+ * );
+ * console.log(sizes);
+ * ```
+ */
+export async function adaptiveMap<T, R>(
+  items: Iterable<T> | AsyncIterable<T>,
+  fn: MapFn<T, R>,
+  options: AdaptiveMapOptions = {},
+): Promise<R[]> {
+  const ordered = options.ordered ?? true;
+  const results: R[] = [];
+  await drive(
+    items,
+    fn,
+    options,
+    ordered ? (index, value) => void (results[index] = value) : (_, value) => results.push(value),
+  );
+  return results;
+}
+
+/**
+ * {@link adaptiveMap} without the results: runs `fn` over `items` as the
+ * limiter admits, and resolves once every call has finished.
+ *
+ * @example Process records with a live limit
+ * ```ts
+ * import { AdaptiveLimiter, forEachAdaptive } from "@headroom/headroom";
+ *
+ * const limiter = new AdaptiveLimiter({ limit: 2 });
+ * let done = 0;
+ * await forEachAdaptive([1, 2, 3, 4], async (n) => {
+ *   if (n === 2) limiter.setStatic(4); // parallelism rises at once
+ *   done++;
+ * }, { limiter });
+ * console.log(done); // 4
+ * ```
+ */
+export async function forEachAdaptive<T>(
+  items: Iterable<T> | AsyncIterable<T>,
+  fn: MapFn<T, unknown>,
+  options: AdaptiveMapOptions = {},
+): Promise<void> {
+  await drive(items, fn, options, () => {});
+}
+
+function puller<T>(items: Iterable<T> | AsyncIterable<T>): {
+  next: Pull<T>;
+  close: () => unknown;
+} {
+  if (typeof (items as AsyncIterable<T>)[Symbol.asyncIterator] === "function") {
+    const iterator = (items as AsyncIterable<T>)[Symbol.asyncIterator]();
+    return { next: () => iterator.next(), close: () => iterator.return?.() };
+  }
+  if (typeof (items as Iterable<T>)[Symbol.iterator] === "function") {
+    const iterator = (items as Iterable<T>)[Symbol.iterator]();
+    return { next: () => iterator.next(), close: () => iterator.return?.() };
+  }
+  throw new TypeError(
+    `Cannot map over ${
+      items === null ? "null" : typeof items
+    }: expected an iterable or async iterable`,
+  );
+}
+
+async function drive<T, R>(
+  items: Iterable<T> | AsyncIterable<T>,
+  fn: MapFn<T, R>,
+  options: AdaptiveMapOptions,
+  store: (index: number, value: R) => void,
+): Promise<void> {
+  if (typeof fn !== "function") {
+    throw new TypeError(`Cannot map: expected a function, received ${typeof fn}`);
+  }
+  const o = parseOptions(optionsSchema, options, "adaptiveMap() options");
+  const limiter = o.limiter ??
+    new AdaptiveLimiter(o.limit === undefined ? {} : { limit: o.limit as Limit | number });
+  const source = puller(items);
+  const controller = new AbortController();
+  const signal = controller.signal;
+  const outer = o.signal;
+  let failure: { readonly error: unknown } | undefined;
+  const fail = (error: unknown): void => {
+    if (failure !== undefined) return;
+    failure = { error };
+    controller.abort(error);
+  };
+  const onAbort = (): void => fail(outer?.reason);
+  if (outer?.aborted) onAbort();
+  else outer?.addEventListener("abort", onAbort, { once: true });
+
+  let active = 0;
+  let idle: (() => void) | undefined;
+  const start = async (item: T, index: number, permit: Permit): Promise<void> => {
+    try {
+      const value = await fn(item, index, signal);
+      permit.release("ok");
+      if (failure === undefined) store(index, value);
+    } catch (error) {
+      const outcome = signal.aborted ? "ignore" : "dropped";
+      // Stop first, so the permit this frees does not start another item.
+      fail(error);
+      permit.release(outcome);
+    } finally {
+      if (--active === 0) idle?.();
+    }
+  };
+
+  let exhausted = false;
+  try {
+    for (let index = 0; failure === undefined; index++) {
+      const next = await source.next();
+      if (next.done) {
+        exhausted = true;
+        break;
+      }
+      if (failure !== undefined) break;
+      const acquire = o.partition === undefined ? { signal } : { signal, partition: o.partition };
+      const permit = await limiter.acquire(acquire);
+      if (failure !== undefined) {
+        permit.release("ignore");
+        break;
+      }
+      active++;
+      start(next.value, index, permit);
+    }
+  } catch (error) {
+    fail(error);
+  }
+  if (!exhausted) {
+    try {
+      await source.close();
+    } catch (error) {
+      fail(error);
+    }
+  }
+  if (active > 0) await new Promise<void>((resolve) => (idle = resolve));
+  outer?.removeEventListener("abort", onAbort);
+  if (failure !== undefined) throw failure.error;
+}

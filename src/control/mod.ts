@@ -1,0 +1,14 @@
+/**
+ * Controllers: limit algorithms, seed policies, the adaptive limiter,
+ * adaptiveMap, the batch sizer, the emergency brake and the circuit breaker.
+ * Pure: time and samples come in as arguments.
+ *
+ * @module
+ */
+export type { Decision, Limit, LimitSample, ResourceAwareLimit, ResourcePolicy } from "./types.ts";
+export * from "./limits/mod.ts";
+export * from "./policies/mod.ts";
+export * from "./limiter/mod.ts";
+export * from "./map/mod.ts";
+export * from "./brake/mod.ts";
+export * from "./batch/mod.ts";

@@ -1,0 +1,104 @@
+/**
+ * Turns a {@link ResourcePolicy} into a limit: the limit is whatever the
+ * policy says for the latest monitor sample, and finished calls change
+ * nothing.
+ *
+ * @module
+ */
+
+import * as v from "valibot";
+import { parseOptions } from "../../config/parse.ts";
+import type { ResourceSample } from "../../monitor/sample.ts";
+import type {
+  DecisionOptions,
+  LimitSample,
+  ReportingResourceAwareLimit,
+  ResourcePolicy,
+} from "../types.ts";
+import {
+  checkRange,
+  clamp,
+  decisionEntries,
+  decisionLog,
+  nonNegativeSchema,
+  wholeSchema,
+} from "../limits/common.ts";
+
+/** Options of {@link policyLimit}. */
+export interface PolicyLimitOptions extends DecisionOptions {
+  /** The policy that sets the limit. */
+  readonly policy: ResourcePolicy;
+  /** The limit before the first sample. @default {1} */
+  readonly initial?: number;
+  /** @default {1} */
+  readonly min?: number;
+  /** @default {1000} */
+  readonly max?: number;
+  /**
+   * Least time between two evaluations of the policy, in ms (the seed
+   * throttling service recalculated every 30 s); 0 evaluates every sample. @default {0}
+   */
+  readonly intervalMs?: number;
+}
+
+const schema = v.strictObject({
+  policy: v.custom<ResourcePolicy>(
+    (input) =>
+      typeof input === "object" && input !== null &&
+      typeof (input as { ceiling?: unknown }).ceiling === "function",
+  ),
+  initial: v.optional(wholeSchema, 1),
+  min: v.optional(wholeSchema, 1),
+  max: v.optional(wholeSchema, 1000),
+  intervalMs: v.optional(nonNegativeSchema, 0),
+  ...decisionEntries,
+});
+
+/**
+ * A resource-aware limit driven only by a policy.
+ *
+ * @example The seed throttling formula as a limit
+ * ```ts
+ * import { policyLimit, seedThrottling } from "@headroom/headroom";
+ * import assert from "node:assert/strict";
+ *
+ * const limit = policyLimit({ policy: seedThrottling(), name: "seed-000" });
+ * limit.observe({ time: 0, cpus: 8, cpuPercent: 20, memoryPercent: 30 } as never);
+ * assert.equal(limit.limit, 8);
+ * assert.equal(limit.lastDecision?.source, "seed-000");
+ * ```
+ */
+export function policyLimit(options: PolicyLimitOptions): ReportingResourceAwareLimit {
+  const o = parseOptions(schema, options, "policyLimit() options");
+  checkRange("policyLimit() options", o);
+  const log = decisionLog(o.name ?? "policy", o.onDecision);
+  let limit = o.initial;
+  let evaluated = -Infinity;
+  return {
+    get limit(): number {
+      return limit;
+    },
+    get lastDecision() {
+      return log.last;
+    },
+    update(_sample: LimitSample): number {
+      return limit;
+    },
+    observe(sample: ResourceSample): number {
+      if (sample.time - evaluated < o.intervalMs) return limit;
+      evaluated = sample.time;
+      const before = limit;
+      const ceiling = o.policy.ceiling(sample, limit);
+      limit = clamp(Math.round(ceiling), o.min, o.max);
+      const cpu = sample.cpuPercent === undefined ? "?" : sample.cpuPercent.toFixed(0);
+      const memory = sample.memoryPercent === undefined ? "?" : sample.memoryPercent.toFixed(0);
+      log.record(
+        before,
+        limit,
+        `policy ceiling ${ceiling} at cpu ${cpu}%, memory ${memory}%`,
+        sample.time,
+      );
+      return limit;
+    },
+  };
+}

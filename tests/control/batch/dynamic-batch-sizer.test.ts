@@ -1,0 +1,297 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { ConfigError } from "../../../src/config/config-error.ts";
+import { DynamicBatchSizer } from "../../../src/control/batch/dynamic-batch-sizer.ts";
+import type { DynamicBatchSizerOptions } from "../../../src/control/batch/options.ts";
+import type { BatchSizeAdjusted } from "../../../src/control/batch/types.ts";
+import type { Decision } from "../../../src/control/types.ts";
+import type { ResourceSample } from "../../../src/monitor/sample.ts";
+import { ResourceMonitor } from "../../../src/monitor/resource-monitor.ts";
+import { createFakeAdapter } from "../../../src/runtime/fake.ts";
+import { loadSample } from "../../../src/sim/batch/scoreboard.ts";
+
+function rejection(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  assert.fail("expected a ConfigError");
+}
+
+/** A sample source a test drives by hand, dispatching `sample` and `error` like a monitor. */
+class ScriptedMonitor extends EventTarget {
+  on(type: "sample", listener: (sample: ResourceSample) => void): () => void {
+    const handler = (event: Event): void => listener((event as CustomEvent<ResourceSample>).detail);
+    this.addEventListener(type, handler);
+    return () => this.removeEventListener(type, handler);
+  }
+  emit(sample: ResourceSample): void {
+    this.dispatchEvent(new CustomEvent("sample", { detail: sample }));
+  }
+  fail(message: string): void {
+    this.dispatchEvent(new CustomEvent("error", { detail: new Error(message) }));
+  }
+}
+
+describe("DynamicBatchSizer options", () => {
+  it("names a bad field of register(), its value and what was expected", () => {
+    const sizer = new DynamicBatchSizer({ clock: () => 0 });
+    const error = rejection(() => sizer.register("a", { budgetMs: -5 }));
+    assert.equal(error.target, 'batch operation "a" options');
+    assert.equal(error.issues[0]?.path, "budgetMs");
+    assert.equal(error.issues[0]?.received, "-5");
+    assert.match(error.message, /`budgetMs` received -5, expected >0/);
+  });
+
+  it("names fields that disagree and unknown options", () => {
+    const sizer = new DynamicBatchSizer({ clock: () => 0 });
+    const disagree = rejection(() => sizer.register("a", { minSize: 50, maxSize: 10 }));
+    assert.deepEqual(disagree.issues.map((i) => [i.path, i.expected]), [
+      ["maxSize", ">= 50 (minSize)"],
+    ]);
+    const unknown = rejection(() =>
+      sizer.register("a", { maxBatchSize: 10 } as unknown as Record<string, never>)
+    );
+    assert.equal(unknown.issues[0]?.path, "maxBatchSize");
+    const mode = rejection(() =>
+      sizer.register("a", { mode: "fast" } as unknown as Record<string, never>)
+    );
+    assert.equal(mode.issues[0]?.path, "mode");
+  });
+
+  it("validates its own options", () => {
+    const error = rejection(() =>
+      new DynamicBatchSizer({ clock: 5 } as unknown as DynamicBatchSizerOptions)
+    );
+    assert.equal(error.issues[0]?.path, "clock");
+    assert.equal(error.issues[0]?.expected, "a function returning milliseconds");
+  });
+
+  it("throws a RangeError for an unknown operation or a bad batch", () => {
+    const sizer = new DynamicBatchSizer({ clock: () => 0 });
+    assert.throws(() => sizer.size("nope"), RangeError);
+    sizer.register("a");
+    assert.throws(() => sizer.record("a", { items: -1, durationMs: 5 }), RangeError);
+    assert.throws(() => sizer.record("a", { items: 1, durationMs: Number.NaN }), RangeError);
+  });
+});
+
+describe("DynamicBatchSizer", () => {
+  it("registers operations separately, each from the sizer's defaults", () => {
+    const sizer = new DynamicBatchSizer({ clock: () => 0, defaults: { defaultSize: 40 } });
+    assert.equal(sizer.register("import"), 40);
+    assert.equal(sizer.register("sync", { defaultSize: 15 }), 15);
+    assert.deepEqual(sizer.statistics().sizes, { import: 40, sync: 15 });
+    assert.deepEqual(sizer.operations, ["import", "sync"]);
+    assert.equal(sizer.unregister("sync"), true);
+    assert.deepEqual(sizer.operations, ["import"]);
+  });
+
+  it("sizes batches to the budget and counts them in stats()", () => {
+    let t = 0;
+    const sizer = new DynamicBatchSizer({ clock: () => t });
+    sizer.register("job", { budgetMs: 100, initialSize: 10 });
+    for (let i = 0; i < 150; i++) {
+      const items = sizer.size("job");
+      const durationMs = 20 + 0.5 * items;
+      t += durationMs;
+      sizer.record("job", { items, durationMs });
+    }
+    const stats = sizer.stats("job");
+    assert.equal(stats.batches, 150);
+    assert.equal(stats.overBudget, 0);
+    assert.ok(stats.size >= 120 && stats.size <= 160, `size ${stats.size}`);
+    assert.ok(stats.meanDurationMs > 70 && stats.meanDurationMs <= 100);
+    assert.ok(stats.probes > 5, `probes ${stats.probes}`);
+    assert.ok(stats.model !== undefined && Math.abs(stats.model.perItemMs - 0.5) < 0.01);
+    assert.equal(stats.mode, "model");
+  });
+
+  it("announces every change with old, new, reason and time", () => {
+    let t = 0;
+    const sizer = new DynamicBatchSizer({ clock: () => t });
+    sizer.register("job", { budgetMs: 100, initialSize: 10 });
+    const decisions: Decision[] = [];
+    const adjusted: BatchSizeAdjusted[] = [];
+    sizer.on("decision", (d) => decisions.push(d));
+    sizer.on("batchSizeAdjusted", (a) => adjusted.push(a));
+    t = 25;
+    const next = sizer.record("job", { items: 10, durationMs: 25 });
+    assert.ok(next > 10);
+    assert.deepEqual(decisions[0], {
+      source: "batch:job",
+      from: 10,
+      to: next,
+      reason: decisions[0]?.reason,
+      time: 25,
+    });
+    assert.match(decisions[0]?.reason ?? "", /scaled from the last batch/);
+    assert.deepEqual(adjusted[0], {
+      operation: "job",
+      previousBatchSize: 10,
+      newBatchSize: next,
+      reason: decisions[0]?.reason,
+      time: 25,
+    });
+  });
+
+  it("reports probes as decisions but not as batchSizeAdjusted", () => {
+    let t = 0;
+    const sizer = new DynamicBatchSizer({ clock: () => t });
+    sizer.register("job", { budgetMs: 100, initialSize: 10 });
+    const probes: Decision[] = [];
+    const adjusted: BatchSizeAdjusted[] = [];
+    sizer.on("decision", (d) => {
+      if (d.reason.startsWith("probe")) probes.push(d);
+    });
+    sizer.on("batchSizeAdjusted", (a) => adjusted.push(a));
+    for (let i = 0; i < 100; i++) {
+      const items = sizer.size("job");
+      t += 20 + 0.5 * items;
+      sizer.record("job", { items, durationMs: 20 + 0.5 * items });
+    }
+    assert.ok(probes.length > 5);
+    assert.ok(adjusted.every((a) => !a.reason.startsWith("probe")));
+  });
+
+  it("re-fits after the per-item cost changes", () => {
+    let t = 0;
+    const sizer = new DynamicBatchSizer({ clock: () => t });
+    sizer.register("job", { budgetMs: 100, initialSize: 10 });
+    const run = (perItem: number, batches: number): void => {
+      for (let i = 0; i < batches; i++) {
+        const items = sizer.size("job");
+        t += 20 + perItem * items;
+        sizer.record("job", { items, durationMs: 20 + perItem * items });
+      }
+    };
+    run(0.5, 100);
+    const before = sizer.stats("job");
+    const reasons: string[] = [];
+    sizer.on("decision", (d) => reasons.push(d.reason));
+    run(2, 30);
+    const after = sizer.stats("job");
+    assert.ok(after.overBudget - before.overBudget <= 2);
+    assert.ok(after.size <= 40 && after.size >= 30, `size ${after.size}`); // 20 + 2 × 40 = 100
+    assert.ok(reasons.some((r) => r.includes("cost changed")), reasons.join("\n"));
+  });
+
+  describe("load mode with a monitor", () => {
+    const loadOptions = {
+      mode: "load",
+      minSize: 5,
+      maxSize: 100,
+      defaultSize: 25,
+      cooldownMs: 1000,
+    } as const;
+
+    it("follows load and holds changes for the cooldown", () => {
+      let t = 0;
+      const monitor = new ScriptedMonitor();
+      const sizer = new DynamicBatchSizer({ clock: () => t, monitor });
+      sizer.register("sync", loadOptions);
+      const adjusted: BatchSizeAdjusted[] = [];
+      sizer.on("batchSizeAdjusted", (a) => adjusted.push(a));
+      monitor.emit(loadSample(20, t));
+      assert.equal(sizer.size("sync"), 100);
+      t = 500;
+      monitor.emit(loadSample(95, t));
+      assert.equal(sizer.size("sync"), 100, "cooldown");
+      assert.match(sizer.stats("sync").reason, /cooldown/);
+      t = 1000;
+      monitor.emit(loadSample(95, t));
+      assert.equal(sizer.size("sync"), 5);
+      assert.deepEqual(adjusted.map((a) => [a.previousBatchSize, a.newBatchSize, a.time]), [
+        [25, 100, 0],
+        [100, 5, 1000],
+      ]);
+      assert.match(adjusted[1]?.reason ?? "", /load 95% > 80%/);
+      assert.equal(sizer.statistics().lastLoad, 95);
+    });
+
+    it("falls back to the default size when the monitor errors, and says so", () => {
+      let t = 0;
+      const monitor = new ScriptedMonitor();
+      const sizer = new DynamicBatchSizer({ clock: () => t, monitor });
+      sizer.register("sync", loadOptions);
+      monitor.emit(loadSample(20, t));
+      const decisions: Decision[] = [];
+      sizer.on("decision", (d) => decisions.push(d));
+      t = 10;
+      monitor.fail("adapter exploded");
+      assert.equal(sizer.size("sync"), 25);
+      assert.equal(sizer.stats("sync").fallback, true);
+      assert.equal(sizer.statistics().monitor, "failed");
+      assert.match(decisions[0]?.reason ?? "", /adapter exploded.*default size 25/);
+      t = 2000;
+      monitor.emit(loadSample(20, t));
+      assert.equal(sizer.size("sync"), 100);
+      assert.equal(sizer.stats("sync").fallback, false);
+    });
+
+    it("falls back when a sample has no load figure, naming what was missing", () => {
+      let t = 0;
+      const monitor = new ScriptedMonitor();
+      const sizer = new DynamicBatchSizer({ clock: () => t, monitor });
+      sizer.register("sync", loadOptions);
+      monitor.emit(loadSample(20, t));
+      t = 5000;
+      monitor.emit({
+        ...loadSample(0, t),
+        cpuPercent: undefined,
+        cpuPercentSmoothed: undefined,
+        degraded: ["cpuTime: not available on unknown"],
+      });
+      assert.equal(sizer.size("sync"), 25);
+      assert.match(sizer.stats("sync").reason, /cpuTime: not available/);
+    });
+
+    it("falls back when the monitor goes silent for staleAfterMs", () => {
+      let t = 0;
+      const monitor = new ScriptedMonitor();
+      const sizer = new DynamicBatchSizer({ clock: () => t, monitor, staleAfterMs: 3000 });
+      sizer.register("sync", loadOptions);
+      monitor.emit(loadSample(20, t));
+      t = 3000;
+      assert.equal(sizer.size("sync"), 100);
+      t = 3001;
+      assert.equal(sizer.size("sync"), 25);
+      assert.match(sizer.stats("sync").reason, /no monitor sample for 3001 ms/);
+    });
+
+    it("subscribes to a real ResourceMonitor and unsubscribes on close()", () => {
+      let t = 0;
+      const adapter = createFakeAdapter({ memory: { limit: 1000, workingSet: 300 } });
+      const monitor = new ResourceMonitor({ adapter, loopDelay: false, clock: () => t });
+      const sizer = new DynamicBatchSizer({ clock: () => t, monitor });
+      sizer.register("sync", loadOptions);
+      monitor.sample();
+      assert.equal(sizer.size("sync"), 100, "memory 30% < 50%");
+      sizer.close();
+      t = 5000;
+      adapter.machine.memory.workingSet = 950;
+      monitor.sample();
+      assert.equal(sizer.size("sync"), 100, "no longer listening");
+    });
+  });
+
+  it("caps model mode at the default size while the monitor fails", () => {
+    let t = 0;
+    const monitor = new ScriptedMonitor();
+    const sizer = new DynamicBatchSizer({ clock: () => t, monitor });
+    sizer.register("job", { budgetMs: 100, initialSize: 10, defaultSize: 25 });
+    monitor.emit(loadSample(20, t));
+    for (let i = 0; i < 30; i++) {
+      const items = sizer.size("job");
+      t += 20 + 0.5 * items;
+      sizer.record("job", { items, durationMs: 20 + 0.5 * items });
+    }
+    monitor.emit(loadSample(20, t));
+    assert.ok(sizer.size("job") > 25);
+    monitor.fail("gone");
+    assert.equal(sizer.size("job"), 25);
+    assert.match(sizer.stats("job").reason, /monitor failed: gone: capped at default size 25/);
+  });
+});

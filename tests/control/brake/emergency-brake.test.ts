@@ -1,0 +1,157 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { EmergencyBrake } from "../../../src/control/brake/emergency-brake.ts";
+import type { EmergencyBrakeOptions } from "../../../src/control/brake/emergency-brake.ts";
+import type { Decision } from "../../../src/control/types.ts";
+import { ConfigError } from "../../../src/config/config-error.ts";
+import { ManualTime } from "../../monitor/manual-time.ts";
+import { flush, sampleAt, watch } from "../limiter/helpers.ts";
+
+function setup(options: EmergencyBrakeOptions = {}) {
+  const time = new ManualTime();
+  const brake = new EmergencyBrake({ clock: time.clock, scheduler: time.scheduler, ...options });
+  const changes: string[] = [];
+  const decisions: Decision[] = [];
+  brake.on("brake", (c) => changes.push(`${c.engaged ? "engaged" : "released"}: ${c.reason}`));
+  brake.on("decision", (d) => decisions.push(d));
+  return { time, brake, changes, decisions };
+}
+
+describe("EmergencyBrake", () => {
+  it("engages after threshold consecutive throttles (3 by default)", () => {
+    const { brake, changes, decisions } = setup();
+    brake.throttle();
+    brake.throttle();
+    assert.equal(brake.engaged, false);
+    brake.throttle("503 from upstream");
+    assert.equal(brake.engaged, true);
+    assert.equal(brake.engagements, 1);
+    assert.deepEqual(changes, ["engaged: 3 throttles in a row (last: 503 from upstream)"]);
+    assert.deepEqual(
+      decisions.map((d) => [d.source, d.from, d.to]),
+      [["brake:default", 0, 1]],
+    );
+  });
+
+  it("needs the throttles in a row: a calm signal resets the count", () => {
+    const { brake } = setup({ threshold: 2 });
+    brake.throttle();
+    brake.clear();
+    assert.equal(brake.consecutive, 0);
+    brake.throttle();
+    assert.equal(brake.engaged, false);
+    brake.throttle();
+    assert.equal(brake.engaged, true);
+  });
+
+  it("reads monitor samples: throttleLevel and above throttle, lower levels are calm", () => {
+    const monitor = new EventTarget();
+    const { brake, changes } = setup({ monitor, threshold: 2, minPauseMs: 0 });
+    const send = (level: "none" | "moderate" | "high" | "critical"): void => {
+      monitor.dispatchEvent(
+        new CustomEvent("sample", { detail: sampleAt(level, 0, [`${level} reason`]) }),
+      );
+    };
+    send("high");
+    send("moderate");
+    send("critical");
+    assert.equal(brake.engaged, false);
+    send("critical");
+    assert.equal(brake.engaged, true);
+    send("moderate");
+    assert.equal(brake.engaged, false);
+    assert.deepEqual(changes, [
+      "engaged: 2 throttles in a row (last: critical pressure: critical reason)",
+      "released: pressure cleared",
+    ]);
+    brake[Symbol.dispose]();
+    send("critical");
+    send("critical");
+    assert.equal(brake.engaged, false, "a disposed brake no longer listens");
+  });
+
+  it("stays engaged for minPauseMs (8 s by default) even when pressure clears sooner", () => {
+    const { brake, time, changes } = setup({ threshold: 1 });
+    brake.throttle();
+    time.advance(3000);
+    brake.clear();
+    assert.equal(brake.engaged, true);
+    time.advance(4999);
+    assert.equal(brake.engaged, true);
+    time.advance(1);
+    assert.equal(brake.engaged, false, "calm at the end of the pause: released by the timer");
+    assert.equal(changes.at(-1), "released: pressure cleared during the pause");
+  });
+
+  it("does not let go at the end of the pause while pressure is still high", () => {
+    const { brake, time } = setup({ threshold: 1, minPauseMs: 100 });
+    brake.throttle();
+    time.advance(50);
+    brake.clear();
+    brake.throttle();
+    time.advance(100);
+    assert.equal(brake.engaged, true);
+    brake.clear();
+    assert.equal(brake.engaged, false, "the first calm signal after the pause releases it");
+  });
+
+  it("waitForRecovery() resolves true when the brake lets go", async () => {
+    const { brake, time } = setup({ threshold: 1, minPauseMs: 10 });
+    assert.equal(await brake.waitForRecovery(), true, "not engaged: at once");
+    brake.throttle();
+    const waiting = watch(brake.waitForRecovery());
+    time.advance(10);
+    await flush();
+    assert.equal(waiting.state, "pending");
+    brake.clear();
+    await flush();
+    assert.equal(waiting.value, true);
+    assert.equal(time.pending, 0, "its max-wait timer is cleared");
+  });
+
+  it("waitForRecovery() resolves false after maxWaitMs (45 s by default)", async () => {
+    const { brake, time } = setup({ threshold: 1 });
+    brake.throttle();
+    const byDefault = watch(brake.waitForRecovery());
+    const short = watch(brake.waitForRecovery({ maxWaitMs: 1000 }));
+    time.advance(1000);
+    await flush();
+    assert.equal(short.value, false);
+    assert.equal(byDefault.state, "pending");
+    time.advance(44_000);
+    await flush();
+    assert.equal(byDefault.value, false);
+    assert.equal(brake.engaged, true);
+  });
+
+  it("waitForRecovery() rejects with the signal's reason on abort", async () => {
+    const { brake, time } = setup({ threshold: 1 });
+    brake.throttle();
+    const controller = new AbortController();
+    const waiting = watch(brake.waitForRecovery({ signal: controller.signal }));
+    controller.abort("bye");
+    await flush();
+    assert.equal(waiting.reason, "bye");
+    assert.equal(time.pending, 1, "only the pause timer is left");
+    await assert.rejects(brake.waitForRecovery({ signal: controller.signal }), (r) => r === "bye");
+  });
+
+  it("reset() lets go and wakes the waiters", async () => {
+    const { brake } = setup({ threshold: 1 });
+    brake.throttle();
+    const waiting = brake.waitForRecovery();
+    brake.reset();
+    assert.equal(await waiting, true);
+    assert.equal(brake.engaged, false);
+    assert.equal(brake.consecutive, 0);
+  });
+
+  it("rejects bad options with a ConfigError", () => {
+    assert.throws(
+      () => new EmergencyBrake({ threshold: 0, throttleLevel: "none" as "high" }),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.issues.map((i) => i.path).sort().join() === "threshold,throttleLevel",
+    );
+  });
+});

@@ -1,0 +1,478 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { AdaptiveLimiter } from "../../../src/control/limiter/adaptive-limiter.ts";
+import type { AdaptiveLimiterOptions } from "../../../src/control/limiter/options.ts";
+import {
+  CallTimeoutError,
+  LimiterQueueFullError,
+  LimiterTimeoutError,
+} from "../../../src/control/limiter/errors.ts";
+import type { Permit } from "../../../src/control/limiter/permit.ts";
+import type { Decision, ResourcePolicy } from "../../../src/control/types.ts";
+import { ConfigError } from "../../../src/config/config-error.ts";
+import { ManualTime } from "../../monitor/manual-time.ts";
+import { deferred, flush, sampleAt, steeredLimit, watch } from "./helpers.ts";
+
+function setup(options: AdaptiveLimiterOptions = {}) {
+  const time = new ManualTime();
+  const limiter = new AdaptiveLimiter({
+    clock: time.clock,
+    scheduler: time.scheduler,
+    ...options,
+  });
+  const decisions: Decision[] = [];
+  limiter.on("decision", (d) => decisions.push(d));
+  return { time, limiter, decisions };
+}
+
+describe("AdaptiveLimiter", () => {
+  describe("acquire() and release()", () => {
+    it("gives permits while fewer than the limit are out, then queues", async () => {
+      const { limiter } = setup({ limit: 2 });
+      const a = await limiter.acquire();
+      const b = await limiter.acquire();
+      assert.equal(limiter.inflight, 2);
+      const c = watch(limiter.acquire());
+      await flush();
+      assert.equal(c.state, "pending");
+      assert.equal(limiter.waiting, 1);
+      a.release();
+      await flush();
+      assert.equal(c.state, "fulfilled");
+      assert.equal(limiter.inflight, 2);
+      assert.equal(limiter.waiting, 0);
+      b.release();
+      c.value?.release();
+      assert.equal(limiter.inflight, 0);
+    });
+
+    it("serves waiters oldest first by default, newest first with order: lifo", async () => {
+      for (const [order, expected] of [["fifo", [1, 2, 3]], ["lifo", [3, 2, 1]]] as const) {
+        const { limiter } = setup({ limit: 1, order });
+        const held = await limiter.acquire();
+        const served: number[] = [];
+        const waits = [1, 2, 3].map((n) =>
+          limiter.acquire().then((permit) => {
+            served.push(n);
+            permit.release();
+          })
+        );
+        held.release();
+        await Promise.all(waits);
+        assert.deepEqual(served, expected, order);
+      }
+    });
+
+    it("counts a double release once, and dispose after release does nothing", async () => {
+      const { limiter } = setup({ limit: 1 });
+      const permit = await limiter.acquire();
+      const waiter = watch(limiter.acquire());
+      permit.release("dropped");
+      permit.release();
+      permit[Symbol.dispose]();
+      assert.equal(permit.released, true);
+      await flush();
+      assert.equal(waiter.state, "fulfilled");
+      assert.equal(limiter.inflight, 1);
+      const stats = limiter.stats();
+      assert.equal(stats.dropped, 1);
+      assert.equal(stats.ok, 0);
+    });
+
+    it("releases as ok when a `using` block ends", async () => {
+      const limit = steeredLimit(3);
+      const { limiter, time } = setup({ limit });
+      {
+        using permit = await limiter.acquire();
+        assert.equal(permit.released, false);
+        time.block(7);
+      }
+      assert.equal(limiter.inflight, 0);
+      assert.deepEqual(limit.samples, [{ now: 7, rttMs: 7, inflight: 1, dropped: false }]);
+    });
+
+    it("feeds each released permit to the limit: rtt, inflight at start, dropped; not ignore", async () => {
+      const limit = steeredLimit(4);
+      const { limiter, time } = setup({ limit });
+      const a = await limiter.acquire();
+      time.block(2);
+      const b = await limiter.acquire();
+      time.block(3);
+      b.release("dropped");
+      a.release("ignore");
+      assert.deepEqual(limit.samples, [{ now: 5, rttMs: 3, inflight: 2, dropped: true }]);
+      const stats = limiter.stats();
+      assert.deepEqual([stats.ok, stats.dropped, stats.ignored], [0, 1, 1]);
+    });
+
+    it("rejects at once with the signal's reason when it is already aborted", async () => {
+      const { limiter } = setup({ limit: 1 });
+      const reason = new Error("stop");
+      await assert.rejects(limiter.acquire({ signal: AbortSignal.abort(reason) }), reason);
+      assert.equal(limiter.inflight, 0);
+      assert.equal(limiter.stats().aborted, 1);
+    });
+
+    it("removes an aborted waiter at once and rejects with the reason", async () => {
+      const { limiter, time } = setup({ limit: 1, maxWaitMs: 100 });
+      const held = await limiter.acquire();
+      const controller = new AbortController();
+      const waiting = watch(limiter.acquire({ signal: controller.signal }));
+      const next = watch(limiter.acquire());
+      assert.equal(limiter.waiting, 2);
+      assert.equal(time.pending, 2);
+      controller.abort("gone");
+      assert.equal(limiter.waiting, 1);
+      assert.equal(time.pending, 1, "its max-wait timer is cleared");
+      held.release();
+      await flush();
+      assert.equal(waiting.state, "rejected");
+      assert.equal(waiting.reason, "gone");
+      assert.equal(next.state, "fulfilled", "the permit went to the next waiter");
+      assert.equal(limiter.inflight, 1);
+    });
+
+    it("rejects with LimiterTimeoutError after maxWaitMs, with the facts", async () => {
+      const { limiter, time } = setup({ limit: 1, maxWaitMs: 50, name: "db" });
+      const rejects: string[] = [];
+      limiter.on("reject", (r) => rejects.push(r.reason));
+      const held = await limiter.acquire();
+      const waiting = watch(limiter.acquire());
+      time.advance(49);
+      await flush();
+      assert.equal(waiting.state, "pending");
+      time.advance(1);
+      await flush();
+      assert.equal(waiting.state, "rejected");
+      const error = waiting.reason;
+      assert.ok(error instanceof LimiterTimeoutError);
+      assert.equal(error.waitedMs, 50);
+      assert.equal(error.maxWaitMs, 50);
+      assert.equal(error.limit, 1);
+      assert.equal(error.inflight, 1);
+      assert.equal(error.limiter, "db");
+      assert.match(error.message, /waited 50 ms \(maxWaitMs 50\)/);
+      assert.equal(limiter.waiting, 0);
+      assert.deepEqual(rejects, ["timeout"]);
+      held.release();
+      assert.equal(limiter.inflight, 0, "the timed-out waiter got no permit");
+      assert.equal(limiter.stats().timedOut, 1);
+    });
+
+    it("lets a call override maxWaitMs, and 0 means never wait", async () => {
+      const { limiter, time } = setup({ limit: 1, maxWaitMs: 1000 });
+      const held = await limiter.acquire();
+      await assert.rejects(limiter.acquire({ maxWaitMs: 0 }), LimiterTimeoutError);
+      const short = watch(limiter.acquire({ maxWaitMs: 10 }));
+      time.advance(10);
+      await flush();
+      assert.ok(short.reason instanceof LimiterTimeoutError);
+      held.release();
+    });
+
+    it("refuses with LimiterQueueFullError once maxQueue calls wait", async () => {
+      const { limiter } = setup({ limit: 1, maxQueue: 1 });
+      const held = await limiter.acquire();
+      const first = watch(limiter.acquire());
+      await assert.rejects(limiter.acquire(), (error: unknown) => {
+        assert.ok(error instanceof LimiterQueueFullError);
+        assert.equal(error.waiting, 1);
+        assert.equal(error.maxQueue, 1);
+        assert.match(error.message, /maxQueue 1/);
+        return true;
+      });
+      assert.equal(limiter.stats().rejected, 1);
+      held.release();
+      await flush();
+      assert.equal(first.state, "fulfilled");
+    });
+  });
+
+  describe("tryAcquire()", () => {
+    it("returns a permit only while one is free", () => {
+      const { limiter } = setup({ limit: 1 });
+      const permit = limiter.tryAcquire();
+      assert.ok(permit);
+      assert.equal(limiter.tryAcquire(), undefined);
+      assert.equal(limiter.stats().rejected, 1);
+      permit.release();
+      assert.ok(limiter.tryAcquire());
+    });
+  });
+
+  describe("a moving limit", () => {
+    it("admits waiters at once when the limit grows", async () => {
+      const limit = steeredLimit(1);
+      const { limiter, decisions } = setup({ limit });
+      const held = await limiter.acquire();
+      const waiters = [1, 2, 3].map(() => watch(limiter.acquire()));
+      limit.limit = 4;
+      held.release();
+      await flush();
+      assert.deepEqual(waiters.map((w) => w.state), ["fulfilled", "fulfilled", "fulfilled"]);
+      assert.equal(limiter.inflight, 3);
+      assert.equal(decisions.length, 1);
+      assert.equal(decisions[0]?.from, 1);
+      assert.equal(decisions[0]?.to, 4);
+      assert.equal(decisions[0]?.source, "limiter:default");
+      assert.match(decisions[0]?.reason ?? "", /limit algorithm: ok call/);
+    });
+
+    it("lets in-flight work finish when the limit shrinks, and gives no permit until below it", async () => {
+      const { limiter } = setup({ limit: 4 });
+      const permits = await Promise.all([1, 2, 3, 4].map(() => limiter.acquire()));
+      limiter.setStatic(2);
+      assert.equal(limiter.limit, 2);
+      assert.equal(limiter.inflight, 4);
+      const waiter = watch(limiter.acquire());
+      permits[0]?.release();
+      permits[1]?.release();
+      await flush();
+      assert.equal(waiter.state, "pending", "2 still in flight at limit 2");
+      permits[2]?.release();
+      await flush();
+      assert.equal(waiter.state, "fulfilled");
+      assert.equal(limiter.inflight, 2);
+    });
+
+    it("takes the algorithm's own reason when it reports one", async () => {
+      let limit = 2;
+      const reporting = {
+        get limit() {
+          return limit;
+        },
+        lastDecision: undefined as Decision | undefined,
+        update(s: { now: number }): number {
+          limit = 3;
+          reporting.lastDecision = { source: "aimd", from: 2, to: 3, reason: "+1", time: s.now };
+          return limit;
+        },
+      };
+      const { limiter, decisions } = setup({ limit: reporting });
+      (await limiter.acquire()).release();
+      assert.equal(decisions[0]?.reason, "aimd: +1");
+    });
+
+    it("pins the limit with setStatic() and hands back to the algorithm with setAdaptive()", async () => {
+      const limit = steeredLimit(5);
+      const { limiter, decisions } = setup({ limit });
+      assert.equal(limiter.mode, "adaptive");
+      limiter.setStatic(2);
+      assert.equal(limiter.mode, "static");
+      limit.limit = 9;
+      (await limiter.acquire()).release();
+      assert.equal(limiter.limit, 2, "the algorithm does not move a static limit");
+      assert.equal(limit.samples.length, 1, "but keeps seeing calls");
+      limiter.setAdaptive();
+      assert.equal(limiter.limit, 9);
+      limiter.setStatic(3);
+      limiter.setStatic(0);
+      assert.equal(limiter.mode, "adaptive", "0 means adaptive");
+      assert.deepEqual(
+        decisions.map((d) => [d.from, d.to]),
+        [[5, 2], [2, 9], [9, 3], [3, 9]],
+      );
+      assert.match(decisions[0]?.reason ?? "", /static override: 2 permits/);
+      assert.throws(() => limiter.setStatic(1.5), RangeError);
+      assert.throws(() => limiter.setStatic(Number.NaN), TypeError);
+    });
+
+    it("starts static when staticLimit is configured above 0", () => {
+      assert.equal(setup({ limit: 8, staticLimit: 3 }).limiter.limit, 3);
+      assert.equal(setup({ limit: 8, staticLimit: 0 }).limiter.limit, 8);
+    });
+
+    it("caps the limit at the policy's ceiling on each monitor sample", () => {
+      const monitor = new EventTarget() as EventTarget & { latest?: undefined };
+      const policy: ResourcePolicy = {
+        ceiling: (sample, current) => (sample.level === "high" ? 2 : current),
+      };
+      const { limiter, decisions } = setup({ limit: 6, monitor, policy });
+      monitor.dispatchEvent(
+        new CustomEvent("sample", { detail: sampleAt("high", 0, ["memory 91% >= 85% (high)"]) }),
+      );
+      assert.equal(limiter.limit, 2);
+      assert.equal(
+        decisions[0]?.reason,
+        "policy ceiling 2 at high pressure (memory 91% >= 85% (high))",
+      );
+      monitor.dispatchEvent(new CustomEvent("sample", { detail: sampleAt("none") }));
+      assert.equal(limiter.limit, 6);
+      limiter[Symbol.dispose]();
+      monitor.dispatchEvent(new CustomEvent("sample", { detail: sampleAt("high") }));
+      assert.equal(limiter.limit, 6, "a disposed limiter no longer listens");
+    });
+
+    it("feeds samples to a limit that observes them", () => {
+      let seen = 0;
+      const aware = {
+        limit: 4,
+        update: (): number => aware.limit,
+        observe(): number {
+          seen++;
+          aware.limit = 1;
+          return 1;
+        },
+      };
+      const { limiter } = setup({ limit: aware });
+      limiter.observe(sampleAt("critical"));
+      assert.equal(seen, 1);
+      assert.equal(limiter.limit, 1);
+    });
+  });
+
+  describe("run()", () => {
+    it("times the call and counts it ok", async () => {
+      const limit = steeredLimit(2);
+      const { limiter, time } = setup({ limit });
+      const result = await limiter.run(async () => {
+        await flush(1);
+        time.block(12);
+        return "done";
+      });
+      assert.equal(result, "done");
+      assert.deepEqual(limit.samples, [{ now: 12, rttMs: 12, inflight: 1, dropped: false }]);
+      assert.equal(limiter.inflight, 0);
+    });
+
+    it("counts a rejection or a sync throw as dropped, or as classified", async () => {
+      const limit = steeredLimit(2);
+      const { limiter } = setup({ limit });
+      await assert.rejects(limiter.run(() => Promise.reject(new Error("503"))), /503/);
+      await assert.rejects(
+        limiter.run(() => {
+          throw new Error("sync");
+        }),
+        /sync/,
+      );
+      await assert.rejects(
+        limiter.run(() => Promise.reject(new Error("bad input")), { classify: () => "ignore" }),
+      );
+      assert.deepEqual(limit.samples.map((s) => s.dropped), [true, true]);
+      assert.equal(limiter.stats().ignored, 1);
+      assert.equal(limiter.inflight, 0);
+    });
+
+    it("rejects with CallTimeoutError after timeoutMs, aborts the call and counts it dropped", async () => {
+      const limit = steeredLimit(2);
+      const { limiter, time } = setup({ limit });
+      const work = deferred<string>();
+      let seen: AbortSignal | undefined;
+      const result = watch(limiter.run((signal) => {
+        seen = signal;
+        return work.promise;
+      }, { timeoutMs: 100 }));
+      await flush();
+      time.advance(100);
+      await flush();
+      assert.ok(result.reason instanceof CallTimeoutError);
+      assert.equal(seen?.aborted, true);
+      assert.equal(seen?.reason, result.reason);
+      assert.equal(limiter.inflight, 1, "the permit returns when the call settles");
+      work.resolve("late");
+      await flush();
+      assert.equal(limiter.inflight, 0);
+      assert.deepEqual(limit.samples.map((s) => s.dropped), [true]);
+      assert.equal(time.pending, 0);
+    });
+
+    it("settles at once when the caller aborts, and counts the call as ignored", async () => {
+      const limit = steeredLimit(2);
+      const { limiter, time } = setup({ limit });
+      const controller = new AbortController();
+      const work = deferred<string>();
+      let seen: AbortSignal | undefined;
+      const result = watch(limiter.run((signal) => {
+        seen = signal;
+        return work.promise;
+      }, { signal: controller.signal, timeoutMs: 100 }));
+      await flush();
+      controller.abort("cancelled");
+      await flush();
+      assert.equal(result.reason, "cancelled");
+      assert.equal(seen?.reason, "cancelled");
+      work.reject(new Error("aborted"));
+      await flush();
+      assert.equal(limiter.inflight, 0);
+      assert.equal(limit.samples.length, 0);
+      assert.equal(limiter.stats().ignored, 1);
+      assert.equal(time.pending, 0, "the timeout timer is cleared");
+    });
+
+    it("resolves with the value and clears its timer when the call beats timeoutMs", async () => {
+      const { limiter, time } = setup({ limit: 1 });
+      assert.equal(await limiter.run(() => 42, { timeoutMs: 100 }), 42);
+      assert.equal(time.pending, 0);
+      assert.equal(limiter.stats().ok, 1);
+    });
+
+    it("waits for a permit like acquire() and passes its rejection on", async () => {
+      const { limiter, time } = setup({ limit: 1, maxWaitMs: 10 });
+      const held = await limiter.acquire();
+      const queued = watch(limiter.run(() => "ran"));
+      const timed = watch(limiter.run(() => "never", { maxWaitMs: 5 }));
+      time.advance(5);
+      held.release();
+      await flush();
+      assert.equal(queued.value, "ran");
+      assert.ok(timed.reason instanceof LimiterTimeoutError);
+    });
+  });
+
+  describe("stats()", () => {
+    it("reports mean and p99 wait on the limiter's clock", async () => {
+      const { limiter, time } = setup({ limit: 1 });
+      const held = await limiter.acquire();
+      const waiter = limiter.acquire();
+      time.block(40);
+      held.release();
+      (await waiter).release();
+      const stats = limiter.stats();
+      assert.equal(stats.acquired, 2);
+      assert.equal(stats.meanWaitMs, 20);
+      assert.equal(stats.p99WaitMs, 40);
+    });
+  });
+
+  describe("options", () => {
+    it("throws a ConfigError naming each bad field", () => {
+      assert.throws(
+        () =>
+          new AdaptiveLimiter({
+            limit: 0,
+            order: "random" as "fifo",
+            maxQueue: -1,
+            partitions: { a: { share: 0.7 }, b: { share: 0.7 } },
+          }),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError);
+          assert.deepEqual(error.issues.map((i) => i.path).sort(), [
+            "limit",
+            "maxQueue",
+            "order",
+            "partitions",
+          ]);
+          return true;
+        },
+      );
+      assert.throws(() => new AdaptiveLimiter({ limt: 3 } as AdaptiveLimiterOptions), ConfigError);
+    });
+
+    it("rejects an unknown partition with a RangeError naming the known ones", () => {
+      const { limiter } = setup({ partitions: { read: { share: 0.5 } } });
+      assert.throws(() => limiter.tryAcquire({ partition: "raed" }), /known: read/);
+      assert.deepEqual(limiter.partitions, ["read"]);
+    });
+
+    it("uses a fixed limit of 20 by default", () => {
+      const { limiter } = setup();
+      assert.equal(limiter.limit, 20);
+      const permits: Permit[] = [];
+      for (let i = 0; i < 25; i++) {
+        const permit = limiter.tryAcquire();
+        if (permit) permits.push(permit);
+      }
+      assert.equal(permits.length, 20);
+    });
+  });
+});

@@ -1,0 +1,84 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { ConfigError } from "../../../src/config/config-error.ts";
+import { policyLimit } from "../../../src/control/policies/policy-limit.ts";
+import { baseThreads, seedThrottling } from "../../../src/control/policies/seed-throttling.ts";
+import { thresholdRule } from "../../../src/control/policies/threshold-rule.ts";
+import type { ResourceSample } from "../../../src/monitor/sample.ts";
+
+const at = (time: number, cpus: number, cpuPercent: number, memoryPercent: number) =>
+  ({ time, cpus, cpuPercent, memoryPercent }) as unknown as ResourceSample;
+
+describe("seedThrottling()", () => {
+  it("clamps the CPU count per operation, as the seed's switch does", () => {
+    assert.deepEqual(
+      ["export", "import", "bulkUpdate", "indexRebuild", "other"].map((op) =>
+        [2, 16].map((n) => baseThreads(op as never, n))
+      ),
+      [[4, 8], [2, 6], [3, 6], [1, 4], [2, 4]],
+    );
+  });
+  it("multiplies by 0.7 under pressure (CPU > 90 or memory > 80) and truncates", () => {
+    const policy = seedThrottling();
+    assert.equal(policy.optimalThreadCount(at(0, 8, 50, 50)), 8);
+    assert.equal(policy.optimalThreadCount(at(0, 8, 91, 50)), 5);
+    assert.equal(policy.optimalThreadCount(at(0, 8, 50, 81)), 5);
+    assert.equal(policy.isUnderPressure(at(0, 8, 90, 80)), false);
+  });
+  it("uses a configured value > 0 as is, and <= 0 as adaptive", () => {
+    const fixed = seedThrottling({ maxConcurrentOperations: 3 });
+    assert.equal(fixed.adaptive, false);
+    assert.equal(fixed.maxConcurrentOperations(at(0, 16, 99, 99)), 3);
+    const adaptive = seedThrottling({ maxConcurrentOperations: -1 });
+    assert.equal(adaptive.adaptive, true);
+    assert.equal(adaptive.ceiling(at(0, 16, 10, 10), 1), 8);
+  });
+  it("has sufficient resources only within the maximum and without memory pressure", () => {
+    const policy = seedThrottling();
+    assert.equal(policy.hasSufficientResources(at(0, 8, 10, 10), 8), true);
+    assert.equal(policy.hasSufficientResources(at(0, 8, 10, 10), 9), false);
+    assert.equal(policy.hasSufficientResources(at(0, 8, 10, 85), 1), false);
+  });
+  it("names a bad operation", () => {
+    assert.throws(() => seedThrottling({ operation: "reindex" as never }), ConfigError);
+  });
+});
+
+describe("thresholdRule()", () => {
+  it("follows max(CPU %, memory %): low -> max, middle -> midpoint, high -> min", () => {
+    const rule = thresholdRule({ maxConcurrency: 9 });
+    assert.equal(rule.ceiling(at(0, 1, 40, 10), 1), 9);
+    assert.equal(rule.ceiling(at(1, 1, 10, 60), 1), 5);
+    assert.equal(rule.ceiling(at(2, 1, 76, 10), 1), 1);
+  });
+  it("brakes after more than 3 consecutive throttles and lets go after brakeMs", () => {
+    const rule = thresholdRule({ brakeMs: 8000 });
+    for (let t = 0; t < 3; t++) rule.ceiling(at(t * 1000, 1, 72, 0), 3);
+    assert.equal(rule.state, "rule");
+    assert.equal(rule.ceiling(at(3000, 1, 72, 0), 3), 1);
+    assert.equal(rule.state, "braking");
+    assert.equal(rule.ceiling(at(10_000, 1, 10, 0), 3), 1);
+    assert.equal(rule.ceiling(at(11_000, 1, 10, 0), 3), 3);
+    assert.equal(rule.state, "rule");
+  });
+  it("opens the circuit after more than maxBrakes brakes", () => {
+    const rule = thresholdRule({ emergencyBrakeThreshold: 0, brakeMs: 0, maxBrakes: 1 });
+    rule.ceiling(at(0, 1, 90, 0), 3);
+    rule.ceiling(at(1, 1, 90, 0), 3);
+    assert.equal(rule.state, "open");
+    assert.equal(rule.ceiling(at(29_000, 1, 0, 0), 3), 1);
+    assert.equal(rule.ceiling(at(40_000, 1, 0, 0), 3), 3);
+  });
+});
+
+describe("policyLimit()", () => {
+  it("re-evaluates no more often than intervalMs and reports the change", () => {
+    const limit = policyLimit({ policy: seedThrottling(), intervalMs: 30_000, name: "seed" });
+    assert.equal(limit.observe(at(0, 8, 10, 10)), 8);
+    assert.equal(limit.observe(at(10_000, 8, 95, 10)), 8);
+    assert.equal(limit.observe(at(30_000, 8, 95, 10)), 5);
+    assert.equal(limit.lastDecision?.source, "seed");
+    assert.deepEqual([limit.lastDecision?.from, limit.lastDecision?.to], [8, 5]);
+    assert.equal(limit.update({ now: 1, rttMs: 1, inflight: 5, dropped: true }), 5);
+  });
+});

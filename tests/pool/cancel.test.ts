@@ -1,0 +1,64 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { testPool, until } from "./support/helpers.ts";
+
+describe("WorkerPool cancellation", () => {
+  it("removes an aborted queued task at once and rejects with the signal's reason", async () => {
+    await using pool = testPool({ maxWorkers: 1 });
+    const blocker = pool.run("spin", 100);
+    const controller = new AbortController();
+    const queued = pool.run("inc", 1, { signal: controller.signal });
+    const reason = new Error("no longer needed");
+    controller.abort(reason);
+    assert.equal(await queued.catch((e: unknown) => e), reason);
+    await blocker;
+    const stats = pool.stats();
+    assert.equal(stats.cancelled, 1);
+    assert.equal(stats.completed, 1, "the cancelled task never ran");
+  });
+
+  it("rejects at once when the signal is already aborted", async () => {
+    await using pool = testPool();
+    const error = await pool.run("inc", 1, { signal: AbortSignal.abort() }).catch((e) => e);
+    assert.equal((error as DOMException).name, "AbortError");
+  });
+
+  it("tells a running handler through its signal, and the worker keeps serving", async () => {
+    await using pool = testPool({ maxWorkers: 1 });
+    await pool.warmUp();
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    const controller = new AbortController();
+    const running = pool.run("awaitAbort", flag, { signal: controller.signal });
+    await until(() => pool.stats().running === 1, "the task to start");
+    controller.abort();
+    assert.equal(((await running.catch((e) => e)) as DOMException).name, "AbortError");
+    await until(() => Atomics.load(flag, 0) === 1, "the handler to see its signal");
+    await until(() => pool.stats().running === 0, "the handler to stop");
+    assert.equal(await pool.run("inc", 1), 2);
+    assert.equal(pool.stats().crashed, 0, "the worker was not replaced");
+  });
+
+  it("replaces a worker whose handler blocks forever after the grace period", async () => {
+    await using pool = testPool({ maxWorkers: 1, cancelGraceMs: 50 });
+    await pool.warmUp();
+    const before = await pool.run<number>("tag");
+    const controller = new AbortController();
+    const stuck = pool.run("blockForever", undefined, { signal: controller.signal });
+    const next = pool.run("inc", 41);
+    await until(() => pool.stats().running === 1, "the blocking task to start");
+    controller.abort();
+    assert.equal(((await stuck.catch((e) => e)) as DOMException).name, "AbortError");
+    assert.equal(await next, 42, "the task queued behind it ran on the replacement");
+    assert.notEqual(await pool.run("tag"), before, "a new worker answers");
+    assert.equal(pool.stats().pending, 0);
+  });
+
+  it("times a task out with timeoutMs", async () => {
+    await using pool = testPool({ maxWorkers: 1 });
+    const error = await pool.run("sleep", 10_000, { timeoutMs: 30 }).catch((e) => e);
+    assert.equal((error as DOMException).name, "TimeoutError");
+    assert.match((error as Error).message, /"sleep" did not settle within 30 ms/);
+    assert.equal(pool.stats().cancelled, 1);
+    assert.equal(await pool.run("inc", 1), 2);
+  });
+});

@@ -1,0 +1,64 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { PoolClosedError } from "../../src/pool/errors.ts";
+import { workerUrl } from "../../src/pool/worker-url.ts";
+import { testPool } from "./support/helpers.ts";
+
+describe("WorkerPool close and drain", () => {
+  it("drain() waits for every task; close() lets them finish and then refuses new ones", async () => {
+    const pool = testPool();
+    const settled: number[] = [];
+    for (let i = 0; i < 20; i++) pool.run<number>("inc", i).then((x) => settled.push(x));
+    await pool.drain();
+    assert.equal(settled.length, 20);
+    const last = pool.run("spin", 20);
+    const closing = pool.close();
+    assert.equal(await last, 20, "a task submitted before close() still runs");
+    await closing;
+    assert.equal(pool.closed, true);
+    assert.equal(pool.stats().workers.live, 0);
+    const error = await pool.run("inc", 1).catch((e: unknown) => e);
+    assert.ok(error instanceof PoolClosedError);
+    assert.match(error.message, /Cannot run task: the pool is closed/);
+  });
+
+  it("close({ force: true }) rejects waiting and running tasks at once", async () => {
+    const pool = testPool({ maxWorkers: 1 });
+    await pool.warmUp();
+    const running = pool.run("sleep", 60_000);
+    const waiting = pool.run("inc", 1);
+    await pool.close({ force: true });
+    for (const task of [running, waiting]) {
+      const error = await task.catch((e: unknown) => e);
+      assert.ok(error instanceof PoolClosedError, String(error));
+    }
+    assert.equal(pool.stats().pending, 0);
+  });
+
+  it("await using closes the pool", async () => {
+    let escaped: ReturnType<typeof testPool> | undefined;
+    {
+      await using pool = testPool();
+      escaped = pool;
+      assert.equal(await pool.run("inc", 1), 2);
+    }
+    assert.equal(escaped.closed, true);
+  });
+});
+
+describe("workerUrl()", () => {
+  it("keeps .ts next to a .ts caller and points at .js next to a compiled caller", () => {
+    assert.equal(
+      workerUrl("./w.ts", "file:///app/src/pool.ts").href,
+      "file:///app/src/w.ts",
+    );
+    assert.equal(
+      workerUrl("./w.ts", "file:///app/dist/pool.js").href,
+      "file:///app/dist/w.js",
+    );
+    assert.equal(
+      workerUrl("../w.mts", "file:///app/dist/x/pool.mjs").href,
+      "file:///app/dist/w.mjs",
+    );
+  });
+});

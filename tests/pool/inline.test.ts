@@ -1,0 +1,43 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { TaskError, WorkersUnavailableError } from "../../src/pool/errors.ts";
+import { QueueFullError } from "../../src/pool/errors.ts";
+import { WorkerPool } from "../../src/pool/pool.ts";
+import { createFakeAdapter } from "../../src/runtime/fake.ts";
+import { until, workerFile } from "./support/helpers.ts";
+
+describe("WorkerPool without workers", () => {
+  it("fails construction naming the runtime and pointing to inline: true", () => {
+    const adapter = createFakeAdapter({ name: "workerd" });
+    assert.throws(
+      () => new WorkerPool({ worker: workerFile, adapter }),
+      (e: unknown) =>
+        e instanceof WorkersUnavailableError && e.runtime === "workerd" &&
+        /workerd runtime has no Worker.*inline: true/.test(e.message),
+    );
+  });
+
+  it("runs the same worker module on this thread with inline: true, behind the same API", async () => {
+    const adapter = createFakeAdapter({ name: "workerd" });
+    await using pool = new WorkerPool({
+      worker: workerFile,
+      adapter,
+      inline: true,
+      maxWorkers: 1,
+      maxQueue: 2,
+    });
+    const results = [pool.run("inc", 1), pool.run("echo", "x")];
+    const refused = await pool.run("inc", 3).catch((e: unknown) => e);
+    assert.ok(refused instanceof QueueFullError, "the same backpressure applies");
+    assert.deepEqual(await Promise.all(results), [2, "x"]);
+    const error = await pool.run("fail", "inline failure").catch((e: unknown) => e);
+    assert.ok(error instanceof TaskError);
+    assert.equal(error.errorName, "RangeError");
+    const controller = new AbortController();
+    const sleeping = pool.run("sleep", 60_000, { signal: controller.signal });
+    await until(() => pool.stats().running === 1, "the inline task to start");
+    controller.abort();
+    assert.equal(((await sleeping.catch((e) => e)) as DOMException).name, "AbortError");
+    assert.equal(pool.stats().completed, 2);
+  });
+});

@@ -1,0 +1,20 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { testPool } from "./support/helpers.ts";
+
+describe("WorkerPool work stealing", () => {
+  it("lets a worker that ran dry take tasks queued behind a long one elsewhere", async () => {
+    // A long pipeline sends eight tasks ahead to each worker: the short ones
+    // behind the long task would wait a second unless the other worker takes them.
+    await using pool = testPool({ minWorkers: 2, maxWorkers: 2, pipelineMs: 10_000 });
+    await pool.warmUp();
+    const long = pool.run("spin", 1500);
+    const short = Array.from({ length: 15 }, () => pool.run("spin", 1));
+    await Promise.all(short);
+    const stats = pool.stats();
+    assert.ok(stats.stolen > 0, `stolen ${stats.stolen}`);
+    assert.equal(stats.running, 1, "only the long task is still running");
+    await long;
+    assert.equal(pool.stats().completed, 16);
+  });
+});
