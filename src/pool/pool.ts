@@ -63,6 +63,8 @@ const MAX_BATCH = 256;
 const MAX_WINDOW = Math.min(1024, CLAIM_SLOTS);
 /** RUN messages a worker may have waiting; more tasks wait in the pool and go in bigger messages. */
 const MAX_MESSAGES = 2;
+/** After a worker says it is closing, how long to wait for the runtime's error or exit event. */
+const EXIT_EVENT_WAIT_MS = 100;
 /** Tasks posted ahead to one worker before run times are known. */
 const INITIAL_WINDOW = 8;
 
@@ -549,14 +551,16 @@ export class WorkerPool extends EventTarget {
         this.#armIdleTimer();
         this.#schedule();
         break;
-      case OP_EXITING:
-        this.#crash(
-          slot,
-          `the worker closed itself (exit code ${data[1]})`,
-          undefined,
-          data[1] as number,
-        );
+      case OP_EXITING: {
+        // The runtime's own error or exit event says more (Node exits this
+        // way after an uncaught error); wait briefly for it, since some
+        // runtimes (Deno after self.close()) never send one.
+        const code = data[1] as number;
+        unrefTimer(setTimeout(() => {
+          this.#crash(slot, `the worker closed itself (exit code ${code})`, undefined, code);
+        }, EXIT_EVENT_WAIT_MS));
         break;
+      }
     }
   }
 
