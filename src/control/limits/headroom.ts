@@ -15,10 +15,18 @@ import { resourceCeilings } from "./resource-ceilings.ts";
 export type { HeadroomLimitOptions } from "./headroom-options.ts";
 
 const WINDOW = 32; // samples per decision round
-const POOL = 256; // most recent latencies kept at the current limit
-const PROBE_SAMPLES = 128;
+const POOL = 1024; // most recent latencies kept at the current limit
+const PROBE_SAMPLES = 256;
+// Settled calls behind a decision. The median of n exponential latencies is
+// within about 1.2/sqrt(n) of the truth (one standard error): 15% at 64, 7.5%
+// at 256. Slow start and large moves act on 64; a step of 1 or a small
+// shrink waits for 256, so noise cannot walk the limit past a knee.
+const QUICK = 64;
+const SURE = 256;
 
-const LAG = 5; // latencies: calls started this long ago have almost all finished
+const LAG = 5;
+// Latency this far above the growth threshold, measured on SURE calls, shrinks the limit.
+const SETTLE_ABOVE = 1.2; // latencies: calls started this long ago have almost all finished
 
 function median(values: Float64Array, count: number): number {
   if (count === 0) return 0;
@@ -56,6 +64,11 @@ function settledMedian(
  * - drops, timeouts and rejections multiply the limit by `backoff`, and the
  *   level that dropped is held off for `holdMs` (doubling on repeats);
  * - latency above `shrinkAbove` times no-load shrinks it in proportion;
+ * - latency above 1.2 x `growBelow` times no-load, measured on 256 calls in
+ *   two rounds running against a no-load latency re-measured by a probe,
+ *   also shrinks it, and holds the levels above for a quarter of `holdMs`
+ *   (doubling while it recurs): past a knee, throughput falls before
+ *   latency doubles, and medians of fewer calls are too noisy to tell;
  * - latency below `growBelow` times no-load grows it, doubling until the
  *   first sign of congestion and then by 1 a round, but only when at least
  *   half the round's calls started with the limit full (a lull is not a
@@ -90,6 +103,7 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
   let slowStart = true;
   let grewInto = false; // the current limit was reached by growing
   let noLoad = 0; // no-load median latency, ms; 0 until measured
+  let noLoadSure = false; // measured on a full probe, not just the first calls
   let changedAt = -Infinity;
   const pool = new Float64Array(POOL);
   const poolStarts = new Float64Array(POOL);
@@ -108,6 +122,8 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
   let blockAbove = Infinity;
   let blockUntil = -Infinity;
   let hold = o.holdMs;
+  let settleHold = o.holdMs / 4;
+  let over = 0; // consecutive rounds with latency past the knee
   let nextProbe = NaN;
   let probe: {
     level: number;
@@ -134,6 +150,7 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
     if (limit === before) return;
     changedAt = now;
     grewInto = false;
+    over = 0;
     pooled = 0;
     poolNext = 0;
     evicted = now;
@@ -149,6 +166,7 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
   const finishProbe = (now: number, restore: number, measured: number): void => {
     const changed = noLoad === 0 || measured > noLoad * 1.5 || measured < noLoad / 1.5;
     noLoad = changed ? measured : (noLoad + measured) / 2;
+    noLoadSure = true;
     probe = undefined;
     scheduleProbe(now, 1);
     const to = Math.min(restore, cap(now));
@@ -167,7 +185,7 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
     const settled = settledMedian(poolStarts, pool, pooled, evicted, now - lag, scratch);
     if (noLoad === 0 && windowDrops === 0) {
       // The first rounds, at the initial limit, measure the no-load latency.
-      if (settled.count < 2 * WINDOW) {
+      if (settled.count < QUICK) {
         resetRound(now);
         return;
       }
@@ -191,28 +209,41 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
         `${windowDrops} dropped at inflight ${droppedAt}: x${o.backoff}, hold ${blockAbove}`,
         now,
       );
-    } else if (counted >= 2 * WINDOW && level > o.shrinkAbove) {
+    } else if (counted >= QUICK && level > o.shrinkAbove) {
       slowStart = false;
-      const to = Math.min(limit - 1, Math.round(limit * clamp(1.2 / level, 0.5, 0.9)));
+      const to = Math.min(limit - 1, Math.round(limit * clamp(o.growBelow / level, 0.5, 0.9)));
       move(to, `latency ${level.toFixed(2)}x no-load > ${o.shrinkAbove}: shrink`, now);
-    } else if (grewInto && counted >= 4 * WINDOW && level > o.growBelow * 1.15) {
+    } else if (noLoadSure && counted >= SURE && level > SETTLE_ABOVE * o.growBelow && ++over >= 2) {
+      // Queueing past a knee: back off and leave the levels that queued alone for a while.
+      slowStart = false;
+      const from = limit;
+      const to = Math.min(limit - 1, Math.round(limit * clamp(o.growBelow / level, 0.5, 0.9)));
+      move(to, `latency ${level.toFixed(2)}x no-load over ${counted} calls: shrink, hold`, now);
+      // A quarter of holdMs at first, doubling while the knee stays where it was.
+      settleHold = now < blockUntil + 2 * settleHold
+        ? Math.min(2 * settleHold, o.holdMs)
+        : o.holdMs / 4;
+      blockAbove = Math.min(from - 1, Math.max(blockAbove, limit));
+      blockUntil = now + settleHold * (1 + 0.25 * random());
+    } else if (grewInto && counted >= SURE && level > o.growBelow * 1.1) {
       // The step up found queueing: step back and leave that level alone for a while.
       blockAbove = limit - 1;
       blockUntil = now + o.holdMs * (1 + 0.25 * random());
       move(limit - 1, `latency ${level.toFixed(2)}x no-load after growing: step back, hold`, now);
-    } else if (level < o.growBelow && full && counted >= (slowStart ? WINDOW : 4 * WINDOW)) {
+    } else if (level < o.growBelow && full && counted >= (slowStart ? QUICK : SURE)) {
       const ceiling = cap(now);
       const to = Math.min(slowStart ? limit * 2 : limit + 1, Math.max(ceiling, limit));
       if (to > limit) {
         move(to, `latency ${level.toFixed(2)}x no-load, limit full: grow`, now);
         grewInto = true;
       }
-    } else if (level >= o.growBelow) {
+    } else if (counted >= QUICK && level >= SETTLE_ABOVE * o.growBelow) {
       slowStart = false;
     }
     // Much faster than the no-load latency over a full pool: the service got faster.
-    if (counted >= POOL / 2 && level < 0.7) noLoad = settled.median;
-    if (counted >= 4 * WINDOW) grewInto = false;
+    if (counted >= SURE && level < 0.7) noLoad = settled.median;
+    if (counted >= SURE) grewInto = false;
+    if (!(counted >= SURE && level > SETTLE_ABOVE * o.growBelow)) over = 0;
     resetRound(now);
     if (!slowStart && now >= nextProbe && limit > 1) {
       const level2 = Math.max(1, Math.floor(limit / 2));

@@ -87,7 +87,7 @@ export function resourceCeilings(settings: CeilingSettings): ResourceCeilings {
     const rest = my - slope * mx;
     const raw = (limit * (1 - settings.memoryReserve) - rest) / slope;
     // Hysteresis: fall at once, rise only by a clear margin, so noise does not flap it.
-    if (raw < memory || raw >= memory + 1.25) memory = Math.max(1, Math.floor(raw));
+    if (raw < memory || raw >= memory + 1) memory = Math.max(1, Math.floor(raw));
   };
 
   return {

@@ -76,6 +76,21 @@ describe("headroomLimit()", () => {
     assert.ok(limit.limit < 8, `shrank to ${limit.limit}`);
   });
 
+  it("shrinks on a modest latency rise only once it is measured twice on many calls", () => {
+    const limit = headroomLimit({ initial: 8, max: 8, probeIntervalMs: 6000, probeJitter: 0 });
+    // A drop ends slow start; the first probe (at 2 s) then makes the no-load latency sure.
+    limit.update({ now: 5, rttMs: 2, inflight: 8, dropped: true });
+    let now = feed(limit, 10, 3000, 10, "full");
+    assert.equal(limit.limit, 7);
+    assert.match(limit.lastDecision?.reason ?? "", /no-load latency 10\.0ms re-measured/);
+    // 1.4x no-load: below shrinkAbove (2), so only the many-call rule can see it.
+    now = feed(limit, now, 300, 14, "full");
+    assert.equal(limit.limit, 7, "one round is not enough");
+    feed(limit, now, 700, 14, "full");
+    assert.equal(limit.limit, 6);
+    assert.match(limit.lastDecision?.reason ?? "", /1\.40x no-load over \d+ calls: shrink, hold/);
+  });
+
   it("caps a CPU-bound pool at the CPU count", () => {
     const limit = headroomLimit({ initial: 8, cpuBound: true });
     limit.observe(sample({ time: 0, cpus: 4, cpuPercent: 100 }));
