@@ -23,6 +23,7 @@ const rank: Record<string, number> = {
   sim: 6,
   pool: 6,
   pipeline: 7,
+  observe: 7,
   http: 8,
 };
 

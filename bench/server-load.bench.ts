@@ -1,0 +1,134 @@
+// The example server under about twice its capacity, three ways in one run:
+// headroom's adaptive limit, a fixed limit of 2x the CPU count, and no limit.
+// autocannon drives each server (a separate process) from this process.
+//
+// Run:     node bench/server-load.bench.ts
+// Options: LOAD_ROUTE=/export/512   the route under load
+//          LOAD_SECONDS=15          seconds of overload per server
+//
+// Per server: a warm-up, the unloaded p99 (1 connection), the peak goodput
+// (2xx per second at 2 x CPUs connections), then overload: 64 connections
+// offering twice the peak rate. Goodput counts 2xx only; p99 covers every
+// response, shed ones included, since a fast 503 is the point of shedding.
+import autocannon from "autocannon";
+import { spawn } from "node:child_process";
+import os from "node:os";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+
+const ROUTE = process.env["LOAD_ROUTE"] ?? "/export/512";
+const SECONDS = Number(process.env["LOAD_SECONDS"] ?? 15);
+const CPUS = os.availableParallelism();
+const MAIN = fileURLToPath(new URL("../examples/server/main.ts", import.meta.url));
+
+interface Load {
+  readonly goodput: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly ok: number;
+  readonly shed: number;
+  readonly errors: number;
+}
+
+async function load(
+  url: string,
+  connections: number,
+  seconds: number,
+  rate?: number,
+): Promise<Load> {
+  const result = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    timeout: 30,
+    ...(rate === undefined ? {} : { overallRate: Math.round(rate) }),
+  });
+  return {
+    goodput: result["2xx"] / seconds,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    ok: result["2xx"],
+    shed: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+async function start(limit: string, port: number): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, PORT: String(port), HEADROOM_LIMIT: limit, HEADROOM_TOKEN: "bench" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let text = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      text += chunk.toString();
+      const match = /serving (http:\/\/\S+?)\/ /.exec(text);
+      if (match) resolve(match[1]!);
+    });
+    child.once("exit", (code) => reject(new Error(`server (${limit}) exited with ${code}`)));
+  });
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+const fmt = (x: number, digits = 0): string => x.toFixed(digits);
+const modes = [
+  { name: "headroom adaptive", limit: "adaptive" },
+  { name: `fixed ${2 * CPUS} (2x CPUs)`, limit: String(2 * CPUS) },
+  { name: "no limit", limit: "none" },
+];
+
+console.log(`# example server under load: node ${process.versions.node}, ${CPUS} CPUs, ${ROUTE}`);
+const rows: string[][] = [];
+let port = 18787;
+for (const mode of modes) {
+  const server = await start(mode.limit, port++);
+  try {
+    const target = server.url + ROUTE;
+    await load(target, 2 * CPUS, 3); // warm-up: workers started, JIT warm, limit settled
+    const unloaded = await load(target, 1, 5);
+    const peak = await load(target, 2 * CPUS, 5);
+    const over = await load(target, 64, SECONDS, 2 * peak.goodput);
+    const row = [
+      mode.name,
+      fmt(unloaded.p99),
+      fmt(peak.goodput),
+      fmt(over.goodput),
+      `${fmt(over.goodput / peak.goodput, 2)}`,
+      fmt(over.p99),
+      `${fmt(over.p99 / Math.max(1, unloaded.p99), 1)}x`,
+      String(over.shed),
+      String(over.errors),
+    ];
+    console.log(`  ${row.join("  ")}`);
+    rows.push(row);
+  } finally {
+    await server.stop();
+  }
+}
+
+const header = [
+  "server",
+  "unloaded p99 ms",
+  "peak 2xx/s",
+  "2xx/s at 2x",
+  "vs peak",
+  "p99 ms at 2x",
+  "vs unloaded",
+  "shed (503)",
+  "errors",
+];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+const line = (cells: readonly string[]): string =>
+  cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+console.log(`\n${line(header)}\n${widths.map((w) => "-".repeat(w)).join("  ")}`);
+for (const row of rows) console.log(line(row));
+console.log(
+  "\ngoal: headroom keeps >= 0.90 of its peak goodput and p99 within 3x its unloaded p99",
+);

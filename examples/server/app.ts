@@ -1,0 +1,181 @@
+// The example server as a Hono app: real CPU work in a WorkerPool behind an
+// adaptive limit, batches sized by the batch sizer, and headroom's control
+// surface at /_headroom. main.ts serves it; tests call app.request().
+import { Hono } from "hono";
+import * as v from "valibot";
+import {
+  AdaptiveLimiter,
+  createRuntimeAdapter,
+  DynamicBatchSizer,
+  EmergencyBrake,
+  headroomLimit,
+  ResourceMonitor,
+  type RuntimeAdapter,
+  WorkerPool,
+  workerUrl,
+} from "../../mod.ts";
+import { adaptiveLimit, createControlApp } from "../../http.ts";
+import type { ExportResult, ImportRecord, ImportResult } from "./worker.ts";
+
+/** How the example limits concurrent requests: headroom's default, a fixed number, or not at all. */
+export type LimitMode = "adaptive" | "none" | number;
+
+/** Options of {@link createExample}. */
+export interface ExampleOptions {
+  /** @default {"adaptive"} */
+  readonly limit?: LimitMode;
+  /** Bearer token for the control surface's mutations. */
+  readonly token: string;
+  /** Run tasks on the calling thread (tests, edge runtimes). @default {false} */
+  readonly inline?: boolean;
+  /** Monitor interval in ms. @default {1000} */
+  readonly sampleMs?: number;
+  readonly adapter?: RuntimeAdapter;
+}
+
+/** The running example: its app and the parts it is made of. */
+export interface Example {
+  readonly app: Hono;
+  readonly pool: WorkerPool;
+  readonly limiter: AdaptiveLimiter | undefined;
+  readonly monitor: ResourceMonitor;
+  readonly sizer: DynamicBatchSizer;
+  readonly adapter: RuntimeAdapter;
+  close(): Promise<void>;
+}
+
+const MAX_KIB = 4096;
+const MAX_RECORDS = 50_000;
+
+const Record = v.strictObject({
+  id: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  quantity: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  price: v.pipe(v.number(), v.finite(), v.minValue(0)),
+});
+const Records = v.pipe(v.array(Record), v.minLength(1), v.maxLength(MAX_RECORDS));
+
+function issuesText(issues: readonly v.BaseIssue<unknown>[]): string {
+  return issues.slice(0, 5).map((issue) => {
+    const path = issue.path?.map((p) => String(p.key)).join(".") ?? "";
+    return `${path === "" ? "body" : path}: ${issue.message}`;
+  }).join("; ");
+}
+
+/** Builds the example app and its parts; call `close()` when done. */
+export function createExample(options: ExampleOptions): Example {
+  const adapter = options.adapter ?? createRuntimeAdapter();
+  const monitor = new ResourceMonitor({ adapter, intervalMs: options.sampleMs ?? 1000 });
+  const pool = new WorkerPool({
+    worker: workerUrl("./worker.ts", import.meta.url),
+    inline: options.inline ?? false,
+    adapter,
+    maxQueue: 1024,
+  });
+  const mode = options.limit ?? "adaptive";
+  const limiter = mode === "none" ? undefined : new AdaptiveLimiter({
+    name: "http",
+    limit: mode === "adaptive" ? headroomLimit({ initial: 2 * pool.stats().workers.max }) : mode,
+    monitor,
+  });
+  const sizer = new DynamicBatchSizer({ monitor });
+  sizer.register("import", { budgetMs: 50, minSize: 100, maxSize: 20_000, defaultSize: 1000 });
+  const brake = new EmergencyBrake({ monitor });
+
+  // strict: false, so /_headroom/ serves the dashboard as /_headroom does.
+  const app = new Hono({ strict: false });
+  app.get("/", (c) =>
+    c.text(
+      "headroom example server\n\n" +
+        "GET  /export/:kib   generate and hash :kib KiB in a worker (1-4096)\n" +
+        "POST /import        JSON array of { id, quantity, price }, summed in batches\n" +
+        "GET  /_headroom/    the dashboard\n",
+    ));
+
+  const work = new Hono();
+  // Queue a request for at most 20 ms, then shed it with 503 and Retry-After:
+  // a fast "no" keeps latency low for the requests that are admitted.
+  if (limiter !== undefined) {
+    work.use("*", adaptiveLimit(limiter, { queue: { maxWaitMs: 20 }, retryAfter: 1 }));
+  }
+  work.get("/export/:kib", async (c) => {
+    const kib = Number(c.req.param("kib"));
+    if (!Number.isInteger(kib) || kib < 1 || kib > MAX_KIB) {
+      return c.json(
+        { error: `kib must be an integer from 1 to ${MAX_KIB}, received ${c.req.param("kib")}` },
+        400,
+      );
+    }
+    const seed = Number(c.req.query("seed") ?? kib) | 0;
+    const result = await pool.run<ExportResult>("export", { kib, seed }, {
+      signal: c.req.raw.signal,
+    });
+    return c.json(result);
+  });
+  work.post("/import", async (c) => {
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      return c.json({ error: "body: expected a JSON array of { id, quantity, price }" }, 400);
+    }
+    const parsed = v.safeParse(Records, body);
+    if (!parsed.success) return c.json({ error: issuesText(parsed.issues) }, 400);
+    const records: readonly ImportRecord[] = parsed.output;
+    const batches: Promise<ImportResult>[] = [];
+    const sizes: number[] = [];
+    for (let i = 0; i < records.length;) {
+      const size = sizer.size("import");
+      const batch = records.slice(i, i + size);
+      i += batch.length;
+      sizes.push(batch.length);
+      const started = performance.now();
+      batches.push(
+        pool.run<ImportResult>("import", batch, { signal: c.req.raw.signal }).then((r) => {
+          sizer.record("import", { items: batch.length, durationMs: performance.now() - started });
+          return r;
+        }),
+      );
+    }
+    const results = await Promise.all(batches);
+    const total = results.reduce((sum, r) => sum + r.total, 0);
+    return c.json({
+      records: records.length,
+      batches: sizes,
+      total: Math.round(total * 100) / 100,
+    });
+  });
+  app.route("/", work);
+  // A client that went away aborted its task: nothing to report, nobody to tell.
+  app.onError((error, c) => {
+    if (c.req.raw.signal.aborted) return new Response(null, { status: 499 });
+    console.error(error);
+    return c.json({ error: "internal error" }, 500);
+  });
+
+  const control = createControlApp({
+    monitor,
+    pools: { work: pool },
+    limiters: limiter === undefined ? {} : { http: limiter },
+    batchSizers: { import: sizer },
+    brakes: { pressure: brake },
+    token: options.token,
+  });
+  app.route("/_headroom", control);
+  monitor.start();
+
+  return {
+    app,
+    pool,
+    limiter,
+    monitor,
+    sizer,
+    adapter,
+    async close() {
+      monitor.stop();
+      sizer.close();
+      brake[Symbol.dispose]();
+      limiter?.[Symbol.dispose]();
+      await pool.close();
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { createExample, type Example } from "../../examples/server/app.ts";
+import { exportData, importBatch } from "../../examples/server/worker.ts";
+import { createRuntimeAdapter } from "../../src/runtime/mod.ts";
+
+const TOKEN = "example-test-token";
+
+function records(n: number): { id: string; quantity: number; price: number }[] {
+  return Array.from({ length: n }, (_, i) => ({ id: `r${i}`, quantity: i % 7, price: 1.25 }));
+}
+
+describe("the example server", () => {
+  let example: Example;
+  before(() => {
+    example = createExample({
+      token: TOKEN,
+      limit: "adaptive",
+      sampleMs: 50,
+      adapter: createRuntimeAdapter(),
+    });
+  });
+  after(() => example.close());
+
+  it("hashes generated data in the pool and returns the worker's checksum", async () => {
+    const response = await example.app.request("/export/64?seed=7");
+    assert.equal(response.status, 200);
+    assert.deepEqual(await response.json(), exportData(64, 7));
+    assert.ok(example.pool.stats().completed >= 1);
+  });
+
+  it("rejects a size outside 1-4096 with 400 naming it", async () => {
+    for (const bad of ["0", "4097", "abc", "1.5"]) {
+      const response = await example.app.request(`/export/${bad}`);
+      assert.equal(response.status, 400, bad);
+      const body = await response.json() as { error: string };
+      assert.match(
+        body.error,
+        new RegExp(`kib must be an integer from 1 to 4096, received ${bad.replace(".", "\\.")}`),
+      );
+    }
+  });
+
+  it("imports records in batches the sizer chose, losing none", async () => {
+    const input = records(2500);
+    const response = await example.app.request("/import", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(input),
+    });
+    assert.equal(response.status, 200);
+    const body = await response.json() as { records: number; batches: number[]; total: number };
+    assert.equal(body.records, 2500);
+    assert.equal(body.batches.reduce((a, b) => a + b, 0), 2500);
+    assert.equal(body.total, importBatch(input).total);
+  });
+
+  it("names the bad field of an import", async () => {
+    const input: unknown[] = records(3);
+    (input[1] as { quantity: unknown }).quantity = "two";
+    const response = await example.app.request("/import", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(input),
+    });
+    assert.equal(response.status, 400);
+    assert.match((await response.json() as { error: string }).error, /^1\.quantity: /);
+    const notJson = await example.app.request("/import", { method: "POST", body: "{" });
+    assert.equal(notJson.status, 400);
+  });
+
+  it("mounts the control surface at /_headroom", async () => {
+    assert.equal((await example.app.request("/_headroom/healthz")).status, 200);
+    for (const path of ["/_headroom", "/_headroom/"]) {
+      const page = await example.app.request(path);
+      assert.equal(page.status, 200, path);
+      assert.match(await page.text(), /<canvas|<svg/, path);
+    }
+    const metrics = await (await example.app.request("/_headroom/metrics")).text();
+    assert.match(metrics, /headroom_limiter_limit\{limiter="http"\} \d+/);
+    assert.match(metrics, /headroom_pool_workers\{pool="work",state="max"\} \d+/);
+    const unauthorised = await example.app.request("/_headroom/limiters/http", {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ mode: "static", limit: 3 }),
+    });
+    assert.equal(unauthorised.status, 401);
+  });
+});
+
+describe("the example server with a fixed limit", () => {
+  it("sheds a request it cannot admit in time with 503 and Retry-After", async () => {
+    const example = createExample({ token: TOKEN, limit: 1, adapter: createRuntimeAdapter() });
+    try {
+      const permit = await example.limiter!.acquire();
+      const response = await example.app.request("/export/1");
+      permit.release();
+      assert.equal(response.status, 503);
+      assert.equal(response.headers.get("retry-after"), "1");
+      const after = await example.app.request("/export/1");
+      assert.equal(after.status, 200);
+    } finally {
+      await example.close();
+    }
+  });
+});

@@ -1,0 +1,230 @@
+// The dashboard in a real headless Chromium: it connects to GET /events,
+// charts live data and logs decisions. The test scripts two minutes of a
+// service (fake machine figures, a fake wall clock for the time axis, real
+// limiter, pool, brake and batch sizer) and saves a screenshot to
+// docs/dashboard.png when HEADROOM_SCREENSHOT=1. Skipped without Chromium at /usr/bin/chromium.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import process from "node:process";
+import { chromium } from "playwright-core";
+import { DynamicBatchSizer } from "../../src/control/batch/dynamic-batch-sizer.ts";
+import { EmergencyBrake } from "../../src/control/brake/emergency-brake.ts";
+import { AdaptiveLimiter } from "../../src/control/limiter/adaptive-limiter.ts";
+import { aimd } from "../../src/control/limits/aimd.ts";
+import type { Permit } from "../../src/control/limiter/permit.ts";
+import { createControlApp } from "../../src/http/control-app.ts";
+import { ResourceMonitor } from "../../src/monitor/resource-monitor.ts";
+import { observe } from "../../src/observe/mod.ts";
+import { WorkerPool } from "../../src/pool/pool.ts";
+import { createFakeAdapter } from "../../src/runtime/fake.ts";
+import { ManualTime } from "../monitor/manual-time.ts";
+import { workerFile } from "../pool/support/helpers.ts";
+import { serve } from "./support/serve.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const skip = existsSync(CHROMIUM)
+  ? false
+  : `needs Chromium at ${CHROMIUM} (apt-get install chromium; .ci/run installs it)`;
+const screenshot = new URL("../../docs/dashboard.png", import.meta.url);
+
+const MiB = 2 ** 20;
+
+/** Lets the event loop run once: queued writes reach the socket. Not a timed wait. */
+function turn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Every component on a fake machine; `wall` is the epoch clock of the events. */
+function service() {
+  const time = new ManualTime();
+  const clocks = { clock: time.clock, scheduler: time.scheduler };
+  // A fixed start, so the time axis of the screenshot is the same on every run.
+  const clock = { wall: Date.UTC(2025, 0, 15, 9, 30, 0) };
+  const adapter = createFakeAdapter({
+    name: "node",
+    cpu: { affinity: 4 },
+    cpuTime: 0,
+    memory: { limit: 2048 * MiB, workingSet: 700 * MiB },
+  });
+  const monitor = new ResourceMonitor({ adapter, loopDelay: false, halfLifeMs: 3000, ...clocks });
+  const db = new AdaptiveLimiter({ name: "db", limit: aimd({ initial: 16, max: 40 }), ...clocks });
+  const api = new AdaptiveLimiter({ name: "api", limit: 24, ...clocks });
+  const pool = new WorkerPool({
+    worker: workerFile,
+    adapter,
+    inline: true,
+    minWorkers: 1,
+    maxWorkers: 4,
+    name: "hash",
+  });
+  const brake = new EmergencyBrake({ name: "memory", monitor, minPauseMs: 8000, ...clocks });
+  const sizer = new DynamicBatchSizer({ clock: time.clock });
+  sizer.register("import", { budgetMs: 100, initialSize: 10 });
+  const components = {
+    monitor,
+    limiters: { db, api },
+    pools: { hash: pool },
+    brakes: { memory: brake },
+    batchSizers: { batch: sizer },
+  };
+  const observatory = observe({ ...components, clock: () => clock.wall });
+  const app = createControlApp({
+    observatory,
+    allowUnauthenticated: true,
+    eventsHeartbeatMs: 60_000,
+    clock: () => clock.wall,
+  });
+  const close = async (): Promise<void> => {
+    observatory.close();
+    brake[Symbol.dispose]();
+    sizer.close();
+    await pool.close();
+  };
+  return { time, clock, adapter, monitor, db, api, pool, sizer, app, close };
+}
+
+type Service = ReturnType<typeof service>;
+
+/** Permits and tasks one scripted second leaves running into the next. */
+interface Carry {
+  db: Permit[];
+  api: (Permit | undefined)[];
+  tasks: Promise<unknown>[];
+}
+
+/**
+ * One second of the scripted service: load and memory move, new calls take
+ * permits and queue tasks, the monitor samples, then the previous second's
+ * calls finish (one in five reporting to the limit: dropped while memory is
+ * high, else ok).
+ */
+async function second(s: Service, i: number, carry: Carry): Promise<Carry> {
+  s.clock.wall += 1000;
+  s.time.advance(1000);
+  const load = 0.45 + 0.3 * Math.sin(i / 9) + 0.1 * Math.sin(i / 2.3);
+  s.adapter.machine.cpuTime = (s.adapter.machine.cpuTime ?? 0) + 4 * 1e6 * load;
+  const memory = i < 50 ? 700 + 4 * i : i < 75 ? 900 + 36 * (i - 50) : 1800 - 25 * (i - 75);
+  s.adapter.machine.memory.workingSet = Math.max(600, memory) * MiB;
+  const db: Permit[] = [];
+  const want = Math.round(s.db.limit * (0.3 + load / 3));
+  for (let k = 0; k < want; k++) {
+    const permit = s.db.tryAcquire();
+    if (permit) db.push(permit);
+  }
+  const api = Array.from({ length: Math.round(4 + 8 * load) }, () => s.api.tryAcquire());
+  const tasks = Array.from(
+    { length: Math.round(24 * load) },
+    (_, k) => s.pool.run("sleep", 1 + ((i + k) % 4)),
+  );
+  s.monitor.sample();
+  const pressured = s.monitor.level === "high" || s.monitor.level === "critical";
+  for (const [k, permit] of carry.db.entries()) {
+    const reports = k === carry.db.length - 1 && i % 5 === 0;
+    permit.release(reports ? (pressured ? "dropped" : "ok") : "ignore");
+  }
+  for (const permit of carry.api) permit?.release("ignore");
+  if (i % 4 === 0) {
+    const size = s.sizer.size("import");
+    s.sizer.record("import", { items: size, durationMs: 12 + 0.45 * size * (0.8 + load / 2) });
+  }
+  await Promise.all(carry.tasks);
+  await turn();
+  return { db, api, tasks };
+}
+
+describe("dashboard in headless Chromium", { skip }, () => {
+  it("charts live data and logs decisions as they arrive", { timeout: 120_000 }, async () => {
+    const s = service();
+    const served = await serve((request) => s.app.fetch(request));
+    const root = typeof process.getuid === "function" && process.getuid() === 0;
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: root ? ["--no-sandbox"] : [],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+      const errors: string[] = [];
+      page.on("pageerror", (error) => errors.push(error.message));
+      page.on("console", (message) => {
+        if (message.type() === "error") errors.push(message.text());
+      });
+      await page.goto(`${served.origin}/`);
+      await page.waitForFunction(() => {
+        const h = (window as unknown as { __headroom?: { connected: boolean; points: number } })
+          .__headroom;
+        return h !== undefined && h.connected && h.points > 0;
+      });
+
+      const points = (): Promise<number> =>
+        page.evaluate(() =>
+          (window as unknown as { __headroom: { points: number } }).__headroom.points
+        );
+      const before = await points();
+      s.monitor.sample();
+      await page.waitForFunction(
+        (n) => (window as unknown as { __headroom: { points: number } }).__headroom.points > n,
+        before,
+      );
+
+      s.db.setStatic(12);
+      const row = page.locator('[data-testid="decision-row"]').first();
+      await row.waitFor();
+      assert.match(await row.innerText(), /limiter:db\s+16 → 12\s+static override: 12 permits/);
+      s.db.setAdaptive();
+
+      let carry: Carry = { db: [], api: [], tasks: [] };
+      for (let i = 0; i < 120; i++) carry = await second(s, i, carry);
+      await page.waitForFunction(
+        (t) => (window as unknown as { __headroom: { last: number } }).__headroom.last >= t,
+        s.clock.wall,
+      );
+      assert.ok(await points() >= before + 120, "a point per scripted second at least");
+      const rows = await page.locator('[data-testid="decision-row"]').count();
+      assert.ok(rows >= 5, `the decision log shows the run's decisions, found ${rows}`);
+      const log = await page.locator('[data-testid="decision-log"]').innerText();
+      assert.match(log, /brake:memory\s+released → engaged/);
+      assert.match(log, /batchSizer:batch · batch:import/);
+
+      const legend = await page.locator('[data-testid="chart-limits-legend"]').innerText();
+      assert.match(legend, /db limit/);
+      assert.match(legend, /api in flight/);
+      assert.match(
+        await page.locator('[data-testid="chart-pools-legend"]').innerText(),
+        /hash queue depth/,
+      );
+      assert.match(
+        await page.locator('[data-testid="chart-machine-legend"]').innerText(),
+        /CPU %/,
+      );
+      const inked = await page.evaluate(() => {
+        const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="chart-machine"]')!;
+        const { data } = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height);
+        let coloured = 0;
+        for (let i = 0; i < data.length; i += 4) {
+          // Series colours are saturated; grid lines and text are grey.
+          const [r, g, b, a] = [data[i]!, data[i + 1]!, data[i + 2]!, data[i + 3]!];
+          if (a > 0 && Math.max(r, g, b) - Math.min(r, g, b) > 60) coloured++;
+        }
+        return coloured;
+      });
+      assert.ok(inked > 500, `the CPU and memory lines are drawn (${inked} coloured pixels)`);
+      assert.deepEqual(errors, [], "no script or policy error on the page");
+
+      await page.evaluate(() => scrollTo(0, 0));
+      const png = await page.screenshot();
+      assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47], "a PNG");
+      // HEADROOM_SCREENSHOT=1 refreshes the committed picture; plain runs leave the tree clean.
+      if (process.env["HEADROOM_SCREENSHOT"] === "1") {
+        mkdirSync(new URL(".", screenshot), { recursive: true });
+        writeFileSync(screenshot, png);
+        assert.ok(existsSync(screenshot));
+      }
+    } finally {
+      await browser.close();
+      await served.close();
+      await s.pool.drain();
+      await s.close();
+    }
+  });
+});
