@@ -9,6 +9,7 @@ import {
   DynamicBatchSizer,
   EmergencyBrake,
   headroomLimit,
+  PoolClosedError,
   ResourceMonitor,
   type RuntimeAdapter,
   WorkerPool,
@@ -148,6 +149,7 @@ export function createExample(options: ExampleOptions): Example {
   // A client that went away aborted its task: nothing to report, nobody to tell.
   app.onError((error, c) => {
     if (c.req.raw.signal.aborted) return new Response(null, { status: 499 });
+    if (error instanceof PoolClosedError) return c.json({ error: "shutting down" }, 503);
     console.error(error);
     return c.json({ error: "internal error" }, 500);
   });
