@@ -93,10 +93,10 @@ export function createExample(options: ExampleOptions): Example {
     ));
 
   const work = new Hono();
-  // Queue a request for at most 20 ms, then shed it with 503 and Retry-After:
+  // Queue a request for at most 5 ms, then shed it with 503 and Retry-After:
   // a fast "no" keeps latency low for the requests that are admitted.
   if (limiter !== undefined) {
-    work.use("*", adaptiveLimit(limiter, { queue: { maxWaitMs: 20 }, retryAfter: 1 }));
+    work.use("*", adaptiveLimit(limiter, { queue: { maxWaitMs: 5 }, retryAfter: 1 }));
   }
   work.get("/export/:kib", async (c) => {
     const kib = Number(c.req.param("kib"));
