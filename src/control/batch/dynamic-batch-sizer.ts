@@ -198,7 +198,8 @@ export class DynamicBatchSizer extends EventTarget {
   /**
    * Registers (or replaces, starting afresh) operation `name` with `options`
    * over the sizer's `defaults`; throws a `ConfigError` naming each bad
-   * field. Returns the size of its first batch.
+   * field. Returns the size of its first batch. Replacing an operation with
+   * a different first size is a `decision` event.
    */
   register(name: string, options: BatchOperationOptions = {}): number {
     if (typeof name !== "string" || name === "") {
@@ -225,6 +226,7 @@ export class DynamicBatchSizer extends EventTarget {
       probes: 0,
       fallback: false,
     };
+    const previous = this.#operations.get(name);
     this.#operations.set(name, op);
     const now = this.#options.clock();
     const state = this.#monitor;
@@ -234,6 +236,18 @@ export class DynamicBatchSizer extends EventTarget {
       policy.load(undefined, now, state.why);
     }
     this.#apply(op, now, false);
+    if (previous !== undefined && previous.size !== op.size) {
+      // Replacing an operation (an operator's override, say) is a decision too.
+      const reason = `registered again (${resolved.mode} mode): ${op.reason}`;
+      const decision: Decision = {
+        source: `batch:${name}`,
+        from: previous.size,
+        to: op.size,
+        reason,
+        time: now,
+      };
+      this.dispatchEvent(new CustomEvent("decision", { detail: decision }));
+    }
     return op.size;
   }
 

@@ -35,6 +35,25 @@ class ScriptedMonitor extends EventTarget {
   }
 }
 
+describe("DynamicBatchSizer.register() again", () => {
+  it("reports replacing an operation with another size as a decision", () => {
+    const sizer = new DynamicBatchSizer({ clock: () => 5 });
+    const decisions: Decision[] = [];
+    sizer.addEventListener("decision", (e) => decisions.push((e as CustomEvent<Decision>).detail));
+    sizer.register("a", { mode: "fixed", defaultSize: 100 });
+    assert.equal(decisions.length, 0, "a first registration is not a change");
+    sizer.register("a", { mode: "fixed", defaultSize: 100 });
+    assert.equal(decisions.length, 0, "the same size again is not a change");
+    assert.equal(sizer.register("a", { mode: "fixed", defaultSize: 250 }), 250);
+    assert.equal(decisions.length, 1);
+    assert.equal(decisions[0]!.source, "batch:a");
+    assert.equal(decisions[0]!.from, 100);
+    assert.equal(decisions[0]!.to, 250);
+    assert.equal(decisions[0]!.time, 5);
+    assert.match(decisions[0]!.reason, /^registered again \(fixed mode\)/);
+  });
+});
+
 describe("DynamicBatchSizer options", () => {
   it("names a bad field of register(), its value and what was expected", () => {
     const sizer = new DynamicBatchSizer({ clock: () => 0 });
