@@ -41,52 +41,73 @@ export async function serve(fetch: Fetch, hostname: string, port: number): Promi
       close: async () => void await server.stop(true),
     };
   }
-  return await serveNode(fetch, hostname, port);
+  return await serveNodeHttp(fetch, hostname, port);
 }
 
-async function serveNode(fetch: Fetch, hostname: string, port: number): Promise<Served> {
+/**
+ * Serves `fetch` with node:http, which Node, Deno and Bun all provide: the
+ * request body and the response body stream (server-sent events flow as
+ * they are written), and the request's signal aborts when the client goes
+ * away. `port` 0 picks a free one.
+ */
+export async function serveNodeHttp(fetch: Fetch, hostname: string, port: number): Promise<Served> {
   const http = await import("node:http");
-  const { Readable } = await import("node:stream");
-  const server = http.createServer(async (req, res) => {
+  const respond = async (
+    req: import("node:http").IncomingMessage,
+    res: import("node:http").ServerResponse,
+  ): Promise<void> => {
     const controller = new AbortController();
-    res.on("close", () => controller.abort());
-    try {
-      const method = req.method ?? "GET";
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(req.headers)) {
-        if (Array.isArray(value)) { for (const v of value) headers.append(name, v); }
-        else if (value !== undefined) headers.set(name, value);
-      }
-      const hasBody = method !== "GET" && method !== "HEAD";
-      const request = new Request(`http://${req.headers.host ?? hostname}${req.url ?? "/"}`, {
-        method,
-        headers,
-        signal: controller.signal,
-        ...(hasBody
-          ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" }
-          : {}),
-      } as RequestInit);
-      const response = await fetch(request);
-      res.writeHead(response.status, [...response.headers].flat());
-      res.flushHeaders();
-      if (response.body === null) {
-        res.end();
-        return;
-      }
-      const reader = response.body.getReader();
-      controller.signal.addEventListener("abort", () => void reader.cancel().catch(() => {}));
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        res.write(value);
-      }
+    let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+    res.on("close", () => {
+      controller.abort();
+      void reader?.cancel().catch(() => {});
+    });
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (Array.isArray(value)) { for (const v of value) headers.append(name, v); }
+      else if (value !== undefined) headers.set(name, value);
+    }
+    const method = req.method ?? "GET";
+    const hasBody = method !== "GET" && method !== "HEAD";
+    const body = hasBody
+      ? new ReadableStream<Uint8Array>({
+        start(stream) {
+          req.on("data", (chunk: Uint8Array) => stream.enqueue(new Uint8Array(chunk)));
+          req.on("end", () => stream.close());
+          req.on("error", (error) => stream.error(error));
+        },
+      })
+      : null;
+    const request = new Request(`http://${req.headers.host ?? hostname}${req.url ?? "/"}`, {
+      method,
+      headers,
+      body,
+      signal: controller.signal,
+      ...(hasBody ? { duplex: "half" } : {}),
+    } as RequestInit);
+    const response = await fetch(request);
+    res.writeHead(response.status, [...response.headers].flat());
+    res.flushHeaders();
+    if (response.body === null) {
       res.end();
-    } catch (error) {
+      return;
+    }
+    reader = response.body.getReader();
+    if (res.destroyed) void reader.cancel().catch(() => {});
+    for (;;) {
+      const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
+      if (done || value === undefined) break;
+      res.write(value);
+    }
+    res.end();
+  };
+  const server = http.createServer((req, res) => {
+    respond(req, res).catch((error: unknown) => {
       if (!res.headersSent) {
         res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
         res.end(`Internal error: ${error instanceof Error ? error.message : String(error)}\n`);
       } else res.destroy();
-    }
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -98,8 +119,8 @@ async function serveNode(fetch: Fetch, hostname: string, port: number): Promise<
     url: `http://${hostname}:${actual}`,
     close: () =>
       new Promise<void>((resolve) => {
-        server.closeAllConnections();
         server.close(() => resolve());
+        server.closeAllConnections();
       }),
   };
 }

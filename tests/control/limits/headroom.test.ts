@@ -3,31 +3,13 @@ import assert from "node:assert/strict";
 import { ConfigError } from "../../../src/config/config-error.ts";
 import { headroomLimit } from "../../../src/control/limits/headroom.ts";
 import type { ResourceSample } from "../../../src/monitor/sample.ts";
+import { sampleAt } from "../limiter/helpers.ts";
 
 const MB = 1024 * 1024;
 
+/** A calm 4-CPU sample with `fields` set. */
 function sample(fields: Partial<ResourceSample>): ResourceSample {
-  return {
-    time: 0,
-    cpus: 4,
-    cpuQuota: undefined,
-    cpuPercent: undefined,
-    cpuPercentSmoothed: undefined,
-    memoryBytes: undefined,
-    memorySource: undefined,
-    memoryLimit: undefined,
-    memoryLimitSource: undefined,
-    memoryPercent: undefined,
-    memoryPercentSmoothed: undefined,
-    loadAverage: undefined,
-    psi: { cpu: undefined, memory: undefined, io: undefined },
-    loopDelayMs: undefined,
-    throttling: undefined,
-    level: "none",
-    reasons: [],
-    degraded: [],
-    ...fields,
-  };
+  return { ...sampleAt("none"), cpus: 4, ...fields };
 }
 
 /** Feeds `count` calls of `rttMs` that each started with `inflight` out, 1 ms apart. */
