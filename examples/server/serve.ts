@@ -57,10 +57,11 @@ export async function serveNodeHttp(fetch: Fetch, hostname: string, port: number
     res: import("node:http").ServerResponse,
   ): Promise<void> => {
     const controller = new AbortController();
-    let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+    // Set once the response has a body; "close" cancels it if the client left.
+    const streaming: { reader?: ReadableStreamDefaultReader<Uint8Array> } = {};
     res.on("close", () => {
       controller.abort();
-      void reader?.cancel().catch(() => {});
+      void streaming.reader?.cancel().catch(() => {});
     });
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) {
@@ -92,7 +93,7 @@ export async function serveNodeHttp(fetch: Fetch, hostname: string, port: number
       res.end();
       return;
     }
-    reader = response.body.getReader();
+    const reader = streaming.reader = response.body.getReader();
     if (res.destroyed) void reader.cancel().catch(() => {});
     for (;;) {
       const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
