@@ -1,14 +1,18 @@
 // Prints the controller scoreboard: every controller on every scenario of the
 // simulator, scored against the best static limit, then the held-out set.
-// Usage: node scripts/sim.ts [--only name,name] [--scenario name]
+// Usage: node scripts/sim.ts [--only name,name] [--scenario name] [--seeds n]
+// --seeds n: also score every scenario on n draws of its work (seeds), each
+// against its own oracle, and print how many runs each controller passed.
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import {
   CONTENDERS,
   formatScoreboard,
+  formatSeedSweep,
   formatSummary,
   HELD_OUT,
   runScoreboard,
+  runSeedSweep,
   SCENARIOS,
 } from "../src/sim/mod.ts";
 import type { Scenario } from "../src/sim/mod.ts";
@@ -19,6 +23,7 @@ const argument = (flag: string): string[] | undefined => {
 };
 const only = argument("--only");
 const named = argument("--scenario");
+const seeds = Number(argument("--seeds")?.[0] ?? 0);
 const contenders = only ? CONTENDERS.filter((c) => only.includes(c.name)) : CONTENDERS;
 const pick = (list: readonly Scenario[]): Scenario[] =>
   named ? list.filter((s) => named.includes(s.name)) : [...list];
@@ -35,6 +40,10 @@ for (
   console.log(`## ${title}\n`);
   console.log(formatScoreboard(board));
   console.log(`\n${formatSummary(board)}\n`);
+  if (seeds > 0) {
+    console.log(`### ${title}: ${seeds} seeds each\n`);
+    console.log(`${formatSeedSweep(runSeedSweep(scenarios, seeds, contenders))}\n`);
+  }
 }
 
 const batch = new URL("../src/sim/batch/mod.ts", import.meta.url);

@@ -14,3 +14,4 @@ export * from "./score.ts";
 export * from "./roster.ts";
 export * from "./scoreboard.ts";
 export * from "./table.ts";
+export * from "./seeds.ts";

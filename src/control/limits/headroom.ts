@@ -17,6 +17,7 @@ export type { HeadroomLimitOptions } from "./headroom-options.ts";
 const WINDOW = 32; // samples per decision round
 const POOL = 1024; // most recent latencies kept at the current limit
 const PROBE_SAMPLES = 256;
+const PROBE_MS = 2000; // a probe at a low limit settles for fewer calls after this long
 // Settled calls behind a decision. The median of n exponential latencies is
 // within about 1.2/sqrt(n) of the truth (one standard error): 15% at 64, 7.5%
 // at 256. Slow start and large moves act on 64; a step of 1 or a small
@@ -24,9 +25,20 @@ const PROBE_SAMPLES = 256;
 const QUICK = 64;
 const SURE = 256;
 
-const LAG = 5;
-// Latency this far above the growth threshold, measured on SURE calls, shrinks the limit.
-const SETTLE_ABOVE = 1.2; // latencies: calls started this long ago have almost all finished
+const LAG = 5; // latencies: calls started this long ago have almost all finished
+// Latency this far above the growth threshold, measured on SURE calls, shrinks the limit...
+const SETTLE_ABOVE = 1.2;
+// ... but only when it stands this many standard errors (of both medians) clear of growBelow.
+const Z = 2;
+const MIN_SE = 0.005;
+
+/** The median of a set of latencies and its relative standard error. */
+interface Spread {
+  readonly median: number;
+  readonly count: number;
+  /** Standard error of the median over the median, from the interquartile range. */
+  readonly se: number;
+}
 
 function median(values: Float64Array, count: number): number {
   if (count === 0) return 0;
@@ -35,25 +47,40 @@ function median(values: Float64Array, count: number): number {
 }
 
 /**
- * Median latency of the calls in `rtts` that started in `(from, cutoff]`.
+ * Median and its standard error of the first `count` values of `scratch`
+ * (sorted in place). The standard error of a median is about
+ * 1.25 sigma / sqrt(n) for a normal sample, with sigma = IQR / 1.35; the
+ * interquartile range keeps it honest for skewed and heavy-tailed latencies.
+ */
+function spread(scratch: Float64Array, count: number): Spread {
+  if (count === 0) return { median: 0, count: 0, se: Infinity };
+  const sorted = scratch.subarray(0, count).sort();
+  const middle = sorted[count >> 1]!;
+  const iqr = sorted[(3 * count) >> 2]! - sorted[count >> 2]!;
+  const se = middle > 0 ? Math.max(MIN_SE, (0.93 * iqr) / (middle * Math.sqrt(count))) : Infinity;
+  return { median: middle, count, se };
+}
+
+/**
+ * The latencies in `rtts` of the calls that started in `(from, cutoff]`.
  * Picking calls by finish time favours short ones (right after a change only
  * they have finished); picking by start time, over a span whose calls have
  * all finished and all been kept, does not.
  */
-function settledMedian(
+function settled(
   starts: Float64Array,
   rtts: Float64Array,
   count: number,
   from: number,
   cutoff: number,
   scratch: Float64Array,
-): { median: number; count: number } {
+): Spread {
   let n = 0;
   for (let i = 0; i < count; i++) {
     const start = starts[i]!;
     if (start > from && start <= cutoff) scratch[n++] = rtts[i]!;
   }
-  return { median: median(scratch, n), count: n };
+  return spread(scratch, n);
 }
 
 /**
@@ -66,9 +93,12 @@ function settledMedian(
  * - latency above `shrinkAbove` times no-load shrinks it in proportion;
  * - latency above 1.2 x `growBelow` times no-load, measured on 256 calls in
  *   two rounds running against a no-load latency re-measured by a probe,
- *   also shrinks it, and holds the levels above for a quarter of `holdMs`
+ *   also shrinks it, and holds the levels above for an eighth of `holdMs`
  *   (doubling while it recurs): past a knee, throughput falls before
- *   latency doubles, and medians of fewer calls are too noisy to tell;
+ *   latency doubles. It acts only when the rise stands two standard errors
+ *   clear of `growBelow`, counting the error of both medians (each from its
+ *   interquartile range), so noisy latencies or a vague no-load latency
+ *   cannot walk the limit down;
  * - latency below `growBelow` times no-load grows it, doubling until the
  *   first sign of congestion and then by 1 a round, but only when at least
  *   half the round's calls started with the limit full (a lull is not a
@@ -76,7 +106,8 @@ function settledMedian(
  * - between the two it holds, so it does not saw up and down.
  *
  * The no-load latency is re-measured every `probeIntervalMs` (plus jitter)
- * at half the limit. Monitor samples set the ceilings: the CPUs divided by
+ * at half the limit, on 256 calls or what settled in 2 s, and not while a
+ * resource ceiling holds the limit (latency decides nothing then). Monitor samples set the ceilings: the CPUs divided by
  * the cores each task uses (so a CPU-bound pool stops at the CPU count, and
  * 100 % CPU with flat latency is not overload), and memory headroom divided
  * by the measured (or given) footprint per task, because latency gives no
@@ -104,6 +135,7 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
   let grewInto = false; // the current limit was reached by growing
   let noLoad = 0; // no-load median latency, ms; 0 until measured
   let noLoadSure = false; // measured on a full probe, not just the first calls
+  let noLoadSe = Infinity; // relative standard error of noLoad
   let changedAt = -Infinity;
   const pool = new Float64Array(POOL);
   const poolStarts = new Float64Array(POOL);
@@ -122,12 +154,13 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
   let blockAbove = Infinity;
   let blockUntil = -Infinity;
   let hold = o.holdMs;
-  let settleHold = o.holdMs / 4;
+  let settleHold = o.holdMs / 8;
   let over = 0; // consecutive rounds with latency past the knee
   let nextProbe = NaN;
   let probe: {
     level: number;
     restore: number;
+    startedAt: number;
     rtts: Float64Array;
     starts: Float64Array;
     count: number;
@@ -163,9 +196,19 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
   const cap = (now: number): number =>
     Math.min(o.max, ceilings.ceiling, now < blockUntil ? blockAbove : Infinity);
 
-  const finishProbe = (now: number, restore: number, measured: number): void => {
-    const changed = noLoad === 0 || measured > noLoad * 1.5 || measured < noLoad / 1.5;
-    noLoad = changed ? measured : (noLoad + measured) / 2;
+  const finishProbe = (now: number, restore: number, measured: Spread): void => {
+    const changed = noLoad === 0 || measured.median > noLoad * 1.5 ||
+      measured.median < noLoad / 1.5;
+    if (changed) {
+      noLoad = measured.median;
+      noLoadSe = measured.se;
+    } else {
+      // Inverse-variance mean, the older estimate counting as if twice as uncertain.
+      const old = 1 / (2 * noLoadSe * noLoadSe);
+      const fresh = 1 / (measured.se * measured.se);
+      noLoad = (noLoad * old + measured.median * fresh) / (old + fresh);
+      noLoadSe = 1 / Math.sqrt(old + fresh);
+    }
     noLoadSure = true;
     probe = undefined;
     scheduleProbe(now, 1);
@@ -181,19 +224,23 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
       poolNext = (poolNext + 1) % POOL;
       if (pooled < POOL) pooled++;
     }
-    const lag = LAG * Math.max(noLoad, median(pool.slice(0, pooled), pooled));
-    const settled = settledMedian(poolStarts, pool, pooled, evicted, now - lag, scratch);
+    const lag = LAG * Math.max(noLoad, median(pool, pooled));
+    const here = settled(poolStarts, pool, pooled, evicted, now - lag, scratch);
     if (noLoad === 0 && windowDrops === 0) {
       // The first rounds, at the initial limit, measure the no-load latency.
-      if (settled.count < QUICK) {
+      if (here.count < QUICK) {
         resetRound(now);
         return;
       }
-      noLoad = settled.median;
+      noLoad = here.median;
+      noLoadSe = here.se;
       scheduleProbe(now, 1 / 3);
     }
-    const counted = settled.count;
-    const level = counted > 0 ? settled.median / noLoad : 1;
+    const counted = here.count;
+    const level = counted > 0 ? here.median / noLoad : 1;
+    // Both medians are uncertain; their errors add. Queueing is sure past growBelow + Z se.
+    const se = level * Math.hypot(here.se, noLoadSe);
+    const queueing = level - Z * se > o.growBelow;
     const full = reached * 2 >= windowCount + windowDrops;
     if (windowDrops > 0) {
       slowStart = false;
@@ -213,19 +260,21 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
       slowStart = false;
       const to = Math.min(limit - 1, Math.round(limit * clamp(o.growBelow / level, 0.5, 0.9)));
       move(to, `latency ${level.toFixed(2)}x no-load > ${o.shrinkAbove}: shrink`, now);
-    } else if (noLoadSure && counted >= SURE && level > SETTLE_ABOVE * o.growBelow && ++over >= 2) {
+    } else if (
+      noLoadSure && counted >= SURE && level > SETTLE_ABOVE * o.growBelow && queueing && ++over >= 2
+    ) {
       // Queueing past a knee: back off and leave the levels that queued alone for a while.
       slowStart = false;
       const from = limit;
       const to = Math.min(limit - 1, Math.round(limit * clamp(o.growBelow / level, 0.5, 0.9)));
       move(to, `latency ${level.toFixed(2)}x no-load over ${counted} calls: shrink, hold`, now);
-      // A quarter of holdMs at first, doubling while the knee stays where it was.
+      // An eighth of holdMs at first, doubling while the knee stays where it was.
       settleHold = now < blockUntil + 2 * settleHold
         ? Math.min(2 * settleHold, o.holdMs)
-        : o.holdMs / 4;
+        : o.holdMs / 8;
       blockAbove = Math.min(from - 1, Math.max(blockAbove, limit));
       blockUntil = now + settleHold * (1 + 0.25 * random());
-    } else if (grewInto && counted >= SURE && level > o.growBelow * 1.1) {
+    } else if (grewInto && counted >= SURE && level > o.growBelow * 1.1 && queueing) {
       // The step up found queueing: step back and leave that level alone for a while.
       blockAbove = limit - 1;
       blockUntil = now + o.holdMs * (1 + 0.25 * random());
@@ -241,17 +290,22 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
       slowStart = false;
     }
     // Much faster than the no-load latency over a full pool: the service got faster.
-    if (counted >= SURE && level < 0.7) noLoad = settled.median;
+    if (counted >= SURE && level < 0.7) {
+      noLoad = here.median;
+      noLoadSe = here.se;
+    }
     if (counted >= SURE) grewInto = false;
-    if (!(counted >= SURE && level > SETTLE_ABOVE * o.growBelow)) over = 0;
+    if (!(counted >= SURE && level > SETTLE_ABOVE * o.growBelow && queueing)) over = 0;
     resetRound(now);
-    if (!slowStart && now >= nextProbe && limit > 1) {
+    // While a resource ceiling holds the limit, latency decides nothing: no probe.
+    if (!slowStart && now >= nextProbe && limit > 1 && limit < ceilings.ceiling) {
       const level2 = Math.max(1, Math.floor(limit / 2));
       const restore = limit;
       move(level2, `re-measure no-load latency at ${level2}`, now);
       probe = {
         level: level2,
         restore,
+        startedAt: now,
         rtts: new Float64Array(PROBE_SAMPLES * 2),
         starts: new Float64Array(PROBE_SAMPLES * 2),
         count: 0,
@@ -277,9 +331,10 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
           probe.rtts[probe.count] = rttMs;
           probe.starts[probe.count++] = now - rttMs;
         }
-        if (probe.count >= PROBE_SAMPLES) {
+        const waited = now - probe.startedAt >= PROBE_MS;
+        if (probe.count >= PROBE_SAMPLES || (waited && probe.count >= QUICK)) {
           const cutoff = now - LAG * Math.max(noLoad, median(probe.rtts, probe.count));
-          const measured = settledMedian(
+          const measured = settled(
             probe.starts,
             probe.rtts,
             probe.count,
@@ -287,8 +342,11 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
             cutoff,
             scratch,
           );
-          if (measured.count >= PROBE_SAMPLES || probe.count >= probe.rtts.length) {
-            finishProbe(now, probe.restore, measured.median);
+          if (
+            measured.count >= PROBE_SAMPLES || probe.count >= probe.rtts.length ||
+            (waited && measured.count >= QUICK)
+          ) {
+            finishProbe(now, probe.restore, measured);
           }
         }
         return limit;

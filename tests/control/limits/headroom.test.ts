@@ -29,6 +29,26 @@ function feed(
   return now + rttMs;
 }
 
+/**
+ * Feeds `count` calls 1 ms apart whose latencies spread evenly on a log scale
+ * over a factor of e^4 around `medianMs` (deterministic quantiles): an
+ * interquartile range of 2.35 medians, noisier than exponential latencies.
+ */
+function feedSpread(
+  limit: ReturnType<typeof headroomLimit>,
+  from: number,
+  count: number,
+  medianMs: number,
+): number {
+  let now = from;
+  for (let i = 0; i < count; i++) {
+    now += 1;
+    const rttMs = medianMs * Math.exp(4 * (((i * 0.6180339887) % 1) - 0.5));
+    limit.update({ now: now + rttMs, rttMs, inflight: limit.limit, dropped: false });
+  }
+  return now + medianMs * 10;
+}
+
 describe("headroomLimit()", () => {
   it("doubles while latency is flat and the limit is full", () => {
     const limit = headroomLimit({ initial: 4 });
@@ -71,6 +91,83 @@ describe("headroomLimit()", () => {
     feed(limit, now, 700, 14, "full");
     assert.equal(limit.limit, 6);
     assert.match(limit.lastDecision?.reason ?? "", /1\.40x no-load over \d+ calls: shrink, hold/);
+  });
+
+  it("does not shrink on a modest rise that noisy latencies cannot tell from chance", () => {
+    const make = (reasons: string[]) => {
+      const limit = headroomLimit({
+        initial: 8,
+        max: 8,
+        probeIntervalMs: 6000,
+        probeJitter: 0,
+        onDecision: (d) => reasons.push(`${d.from}->${d.to} ${d.reason}`),
+      });
+      // A drop ends slow start; the first probe (at 2 s) then measures the no-load latency.
+      limit.update({ now: 5, rttMs: 2, inflight: 8, dropped: true });
+      return limit;
+    };
+    // Twins see the same 1.4x rise in the median: one with every call alike, one widely spread.
+    const steady: string[] = [];
+    const steadyLimit = make(steady);
+    const before = feed(steadyLimit, 10, 3000, 10, "full");
+    const measured = steady.length;
+    feed(steadyLimit, before, 2000, 14, "full");
+    const noisy: string[] = [];
+    const noisyLimit = make(noisy);
+    const now = feedSpread(noisyLimit, 10, 3000, 10);
+    assert.match(noisy.at(-1) ?? "", /re-measured: back to 7/);
+    feedSpread(noisyLimit, now, 2000, 14);
+    assert.match(
+      steady[measured] ?? "",
+      /^7->6 latency 1\.40x no-load over \d+ calls: shrink, hold/,
+    );
+    // A median of 1024 such calls and one of a 256-call probe are each uncertain
+    // by a tenth or more: 1.4x is within two standard errors of 1.1x.
+    assert.equal(noisyLimit.limit, 7, "spread calls: the rise is not sure");
+  });
+
+  it("ends a probe at a low limit after two seconds instead of waiting for 256 calls", () => {
+    const times: number[] = [];
+    const limit = headroomLimit({
+      initial: 4,
+      probeIntervalMs: 3000,
+      probeJitter: 0,
+      onDecision: (d) => {
+        if (/re-measure/.test(d.reason)) times.push(d.time);
+      },
+    });
+    limit.update({ now: 1, rttMs: 1, inflight: 4, dropped: true });
+    // One call every 30 ms: 256 calls at the probe's limit would take almost 8 s.
+    let now = 0;
+    for (let i = 0; i < 600 && times.length < 2; i++) {
+      now += 30;
+      limit.update({ now: now + 100, rttMs: 100, inflight: 1, dropped: false });
+    }
+    assert.equal(times.length, 2, "the probe started and ended");
+    const took = times[1]! - times[0]!;
+    assert.ok(took >= 2000 && took < 3000, `probe took ${took} ms`);
+  });
+
+  it("does not probe while a resource ceiling holds the limit", () => {
+    const probes = (cpuBound: boolean): number => {
+      let count = 0;
+      const limit = headroomLimit({
+        initial: 4,
+        cpuBound,
+        holdMs: 0,
+        probeIntervalMs: 1000,
+        probeJitter: 0,
+        onDecision: (d) => {
+          if (/re-measure no-load/.test(d.reason) && d.time > 2000) count++;
+        },
+      });
+      limit.observe(sample({ time: 0, cpus: 4, cpuPercent: 100 }));
+      limit.update({ now: 1, rttMs: 1, inflight: 4, dropped: true });
+      feed(limit, 10, 8000, 10, "full");
+      return count;
+    };
+    assert.equal(probes(true), 0, "at the CPU ceiling latency decides nothing");
+    assert.ok(probes(false) >= 2, "without a ceiling it re-measures on schedule");
   });
 
   it("caps a CPU-bound pool at the CPU count", () => {
