@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import {
   CONTENDERS,
+  EXAM,
   formatScoreboard,
   formatSeedSweep,
   formatSummary,
@@ -30,10 +31,11 @@ const pick = (list: readonly Scenario[]): Scenario[] =>
 
 const started = performance.now();
 for (
-  const [title, scenarios] of [["Tuned scenarios", pick(SCENARIOS)], [
-    "Held-out scenarios (not used while tuning)",
-    pick(HELD_OUT),
-  ]] as const
+  const [title, scenarios] of [
+    ["Tuned scenarios", pick(SCENARIOS)],
+    ["Held-out scenarios (not used while tuning)", pick(HELD_OUT)],
+    ["Exam (written after tuning, by someone who had not seen the scores)", pick(EXAM)],
+  ] as const
 ) {
   if (scenarios.length === 0) continue;
   const board = runScoreboard(scenarios, contenders);

@@ -20,8 +20,8 @@ const PROBE_SAMPLES = 256;
 const PROBE_MS = 2000; // a probe at a low limit settles for fewer calls after this long
 // Settled calls behind a decision. The median of n exponential latencies is
 // within about 1.2/sqrt(n) of the truth (one standard error): 15% at 64, 7.5%
-// at 256. Slow start and large moves act on 64; a step of 1 or a small
-// shrink waits for 256, so noise cannot walk the limit past a knee.
+// at 256. Slow start, large moves and sure steps act on 64; otherwise a step
+// of 1 or a small shrink waits for 256, so noise cannot walk the limit past a knee.
 const QUICK = 64;
 const SURE = 256;
 
@@ -93,26 +93,30 @@ function settled(
  * - latency above `shrinkAbove` times no-load shrinks it in proportion;
  * - latency above 1.2 x `growBelow` times no-load, measured on 256 calls in
  *   two rounds running against a no-load latency re-measured by a probe,
- *   also shrinks it, and holds the levels above for an eighth of `holdMs`
- *   (doubling while it recurs): past a knee, throughput falls before
- *   latency doubles. It acts only when the rise stands two standard errors
+ *   also shrinks it (past a knee, throughput falls before latency doubles);
+ *   so does latency above 1.1 x `growBelow` right after a step up, which
+ *   steps back. Either acts only when the rise stands two standard errors
  *   clear of `growBelow`, counting the error of both medians (each from its
  *   interquartile range), so noisy latencies or a vague no-load latency
- *   cannot walk the limit down;
+ *   cannot walk the limit down. The levels above are then held off for an
+ *   eighth of `holdMs`, a quarter while it recurs: no longer, so capacity
+ *   that comes back is found within seconds;
  * - latency below `growBelow` times no-load grows it, doubling until the
- *   first sign of congestion and then by 1 a round, but only when at least
- *   half the round's calls started with the limit full (a lull is not a
- *   reason to grow), and never past the resource ceilings;
+ *   first sign of congestion and then by 1, once 256 calls say so or as
+ *   soon as it is one standard error below; only when at least half the
+ *   round's calls started with the limit full (a lull is not a reason to
+ *   grow), and never past the resource ceilings;
  * - between the two it holds, so it does not saw up and down.
  *
  * The no-load latency is re-measured every `probeIntervalMs` (plus jitter)
- * at half the limit, on 256 calls or what settled in 2 s, and not while a
- * resource ceiling holds the limit (latency decides nothing then). Monitor samples set the ceilings: the CPUs divided by
- * the cores each task uses (so a CPU-bound pool stops at the CPU count, and
- * 100 % CPU with flat latency is not overload), and memory headroom divided
- * by the measured (or given) footprint per task, because latency gives no
- * warning before an out-of-memory kill. Every change is a decision with a
- * reason in `lastDecision` and `onDecision`.
+ * at half the limit, on 256 calls or what settled in 2 s. No probe runs
+ * while the memory ceiling (or, for `cpuBound: true`, the CPU count) holds
+ * the limit: latency decides nothing then. Monitor samples set the ceilings:
+ * the CPUs divided by the cores each task uses (so a CPU-bound pool stops at
+ * the CPU count, and 100 % CPU with flat latency is not overload), and
+ * memory headroom divided by the measured (or given) footprint per task,
+ * because latency gives no warning before an out-of-memory kill. Every
+ * change is a decision with a reason in `lastDecision` and `onDecision`.
  *
  * @example Grows while latency stays flat and the limit is full
  * ```ts
@@ -196,6 +200,17 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
   const cap = (now: number): number =>
     Math.min(o.max, ceilings.ceiling, now < blockUntil ? blockAbove : Infinity);
 
+  // Latency says the levels above `level` queue: leave them alone for an eighth
+  // of holdMs, doubling to a quarter while it recurs soon after the last hold.
+  // Not longer: capacity that comes back should be found within seconds.
+  const holdAbove = (level: number, now: number): void => {
+    settleHold = now < blockUntil + 2 * settleHold
+      ? Math.min(2 * settleHold, o.holdMs / 4)
+      : o.holdMs / 8;
+    blockAbove = level;
+    blockUntil = now + settleHold * (1 + 0.25 * random());
+  };
+
   const finishProbe = (now: number, restore: number, measured: Spread): void => {
     const changed = noLoad === 0 || measured.median > noLoad * 1.5 ||
       measured.median < noLoad / 1.5;
@@ -268,18 +283,15 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
       const from = limit;
       const to = Math.min(limit - 1, Math.round(limit * clamp(o.growBelow / level, 0.5, 0.9)));
       move(to, `latency ${level.toFixed(2)}x no-load over ${counted} calls: shrink, hold`, now);
-      // An eighth of holdMs at first, doubling while the knee stays where it was.
-      settleHold = now < blockUntil + 2 * settleHold
-        ? Math.min(2 * settleHold, o.holdMs)
-        : o.holdMs / 8;
-      blockAbove = Math.min(from - 1, Math.max(blockAbove, limit));
-      blockUntil = now + settleHold * (1 + 0.25 * random());
+      holdAbove(Math.min(from - 1, Math.max(blockAbove, limit)), now);
     } else if (grewInto && counted >= SURE && level > o.growBelow * 1.1 && queueing) {
       // The step up found queueing: step back and leave that level alone for a while.
-      blockAbove = limit - 1;
-      blockUntil = now + o.holdMs * (1 + 0.25 * random());
+      holdAbove(limit - 1, now);
       move(limit - 1, `latency ${level.toFixed(2)}x no-load after growing: step back, hold`, now);
-    } else if (level < o.growBelow && full && counted >= (slowStart ? QUICK : SURE)) {
+    } else if (
+      level < o.growBelow && full &&
+      (counted >= (slowStart ? QUICK : SURE) || (counted >= QUICK && level + se < o.growBelow))
+    ) {
       const ceiling = cap(now);
       const to = Math.min(slowStart ? limit * 2 : limit + 1, Math.max(ceiling, limit));
       if (to > limit) {
@@ -297,8 +309,11 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
     if (counted >= SURE) grewInto = false;
     if (!(counted >= SURE && level > SETTLE_ABOVE * o.growBelow && queueing)) over = 0;
     resetRound(now);
-    // While a resource ceiling holds the limit, latency decides nothing: no probe.
-    if (!slowStart && now >= nextProbe && limit > 1 && limit < ceilings.ceiling) {
+    // While the memory ceiling (or the CPU count, for work known to be CPU-bound)
+    // holds the limit, latency decides nothing: no probe. A measured CPU share
+    // is no such proof: queued tasks share cores too.
+    const held = limit >= ceilings.memory || (o.cpuBound === true && limit >= ceilings.cpu);
+    if (now >= nextProbe && limit > 1 && !held) {
       const level2 = Math.max(1, Math.floor(limit / 2));
       const restore = limit;
       move(level2, `re-measure no-load latency at ${level2}`, now);

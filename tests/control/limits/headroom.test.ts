@@ -170,6 +170,28 @@ describe("headroomLimit()", () => {
     assert.ok(probes(false) >= 2, "without a ceiling it re-measures on schedule");
   });
 
+  it("grows on fewer calls when latency is surely flat", () => {
+    const grows: number[] = [];
+    const limit = headroomLimit({
+      initial: 8,
+      holdMs: 0,
+      probeIntervalMs: 1e6,
+      onDecision: (d) => {
+        if (/grow/.test(d.reason)) grows.push(d.to);
+      },
+    });
+    limit.update({ now: 1, rttMs: 1, inflight: 8, dropped: true }); // ends slow start at 7
+    feed(limit, 10, 300, 10, "full");
+    // Alike calls leave no doubt after 64: two steps in 300 calls, not one per 256.
+    assert.deepEqual(grows, [8, 9]);
+  });
+
+  it("re-measures the no-load latency even while slow start is held at a ceiling", () => {
+    const limit = headroomLimit({ initial: 4, max: 4, probeIntervalMs: 3000, probeJitter: 0 });
+    feed(limit, 0, 2000, 10, "full");
+    assert.match(limit.lastDecision?.reason ?? "", /re-measure/);
+  });
+
   it("caps a CPU-bound pool at the CPU count", () => {
     const limit = headroomLimit({ initial: 8, cpuBound: true });
     limit.observe(sample({ time: 0, cpus: 4, cpuPercent: 100 }));
