@@ -1,3 +1,4 @@
+import { lowerThreadPriority } from "../runtime/priority.ts";
 import {
   CLAIM_STARTED,
   OP_CANCEL,
@@ -184,10 +185,12 @@ export function createExecutor(handlers: TaskHandlers, post: Post): (data: unkno
           new DOMException("The task was cancelled", "AbortError"),
         );
         break;
-      case OP_INIT:
+      case OP_INIT: {
         claims = message[1] as Int32Array | undefined;
-        post([OP_READY, Object.keys(handlers)], []);
+        const nice = (message[2] as number | undefined) ?? 0;
+        post([OP_READY, Object.keys(handlers), nice > 0 && lowerThreadPriority(nice)], []);
         break;
+      }
     }
   };
 }

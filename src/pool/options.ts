@@ -36,6 +36,15 @@ export interface WorkerPoolOptions {
    * priorities and fair stealing. @default {2}
    */
   readonly pipelineMs?: number;
+  /**
+   * Raise each worker thread's nice value by this much (0-19), so the main
+   * thread (HTTP, timers, dispatching the pool) runs first when CPUs are
+   * short and the workers take what it leaves. Linux only, where threads
+   * have their own priority; elsewhere it is ignored, and
+   * `stats().workers.lowPriority` says how many workers it applies to.
+   * @default {0}
+   */
+  readonly niceIncrement?: number;
   /** Name shown in thread lists and stats. @default {"headroom"} */
   readonly name?: string;
   /** Heap limits per worker, where the runtime honours them (Node). */
@@ -58,6 +67,7 @@ export interface ResolvedPoolOptions {
   readonly cancelGraceMs: number;
   readonly maxPerKey: number;
   readonly pipelineMs: number;
+  readonly niceIncrement: number;
   readonly name: string;
   readonly resourceLimits: WorkerResourceLimits | undefined;
   readonly adapter: RuntimeAdapter | undefined;
@@ -89,6 +99,7 @@ const schema = v.strictObject({
   cancelGraceMs: v.optional(ms, 1000),
   maxPerKey: v.optional(limit, Infinity),
   pipelineMs: v.optional(ms, 2),
+  niceIncrement: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(19)), 0),
   name: v.optional(v.string(), "headroom"),
   resourceLimits: v.optional(v.strictObject({
     maxOldGenerationSizeMb: mb,
@@ -148,6 +159,7 @@ export function resolvePoolOptions(
     cancelGraceMs: o.cancelGraceMs,
     maxPerKey: o.maxPerKey,
     pipelineMs: o.pipelineMs,
+    niceIncrement: o.niceIncrement,
     name: o.name,
     resourceLimits: o.resourceLimits as WorkerResourceLimits | undefined,
     adapter: o.adapter,

@@ -338,6 +338,7 @@ export class WorkerPool extends EventTarget {
       workers: {
         live: this.#slots.length,
         starting: this.#starting,
+        lowPriority: this.#slots.reduce((n, s) => n + (s.lowered ? 1 : 0), 0),
         min: this.#min,
         max: this.#max,
       },
@@ -375,6 +376,16 @@ export class WorkerPool extends EventTarget {
     this.#scheduled = false;
     const queue = this.#queue;
     if (queue.ready > 0) {
+      // Every live worker has work and more is waiting: start workers before
+      // queueing it behind running tasks (a pipeline hides message latency,
+      // it does not stand in for a worker the pool may still start).
+      if (this.size < this.#max) {
+        let spare = this.#starting;
+        for (const s of this.#slots) {
+          if (!s.retiring && (!s.ready || s.inflight.size === 0)) spare++;
+        }
+        if (queue.ready > spare) this.#grow(queue.ready - spare);
+      }
       const window = this.#window();
       const batch = Math.max(1, Math.min(MAX_BATCH, Math.ceil(window / MAX_MESSAGES)));
       const open = this.#slots.filter((s) => s.ready && !s.retiring);
@@ -490,9 +501,9 @@ export class WorkerPool extends EventTarget {
 
   // --- workers ---------------------------------------------------------------
 
-  #grow(): void {
+  #grow(demand = this.#queue.ready): void {
     // Also after a graceful close(): the tasks already submitted still need workers.
-    let want = Math.min(this.#max - this.size, this.#queue.ready);
+    let want = Math.min(this.#max - this.size, demand);
     // A worker module that failed to start is not retried in a loop: the next run() retries.
     if (this.#startError !== undefined && this.#slots.length === 0) want = Math.min(want, 1);
     while (want-- > 0) this.#spawn();
@@ -525,7 +536,8 @@ export class WorkerPool extends EventTarget {
       exit: (code) => this.#crash(slot, `the worker exited with code ${code}`, undefined, code),
     });
     if (!this.#refed) worker.unref();
-    worker.postMessage([OP_INIT, claims]);
+    // Inline tasks run on this very thread: never lower its priority.
+    worker.postMessage([OP_INIT, claims, o.inline ? 0 : o.niceIncrement]);
   }
 
   #onMessage(slot: WorkerSlot, data: unknown[]): void {
@@ -538,6 +550,7 @@ export class WorkerPool extends EventTarget {
         this.#starting--;
         this.#tickWorkerClock();
         slot.ready = true;
+        slot.lowered = data[2] === true;
         slot.idleSince = now();
         this.#slots.push(slot);
         this.#startError = undefined;

@@ -13,13 +13,13 @@
  * @module
  */
 
-/** pool → worker: `[INIT, claims: Int32Array | undefined]`. */
+/** pool → worker: `[INIT, claims: Int32Array | undefined, niceIncrement: number]`. */
 export const OP_INIT = 0;
 /** pool → worker: `[RUN, id, slot, name, payload, id, slot, name, payload, …]`. */
 export const OP_RUN = 1;
 /** pool → worker: `[CANCEL, id]`: abort the running task's signal. */
 export const OP_CANCEL = 2;
-/** worker → pool: `[READY, names: string[]]` after INIT. */
+/** worker → pool: `[READY, names: string[], lowered: boolean]` after INIT; `lowered`: its thread priority went down. */
 export const OP_READY = 3;
 /** worker → pool: `[RESULTS, acks, id, status, value, runMs, …]`; `acks` = RUN messages done since the last. */
 export const OP_RESULTS = 4;

@@ -25,6 +25,8 @@ export interface PoolStats {
     readonly live: number;
     /** Workers started that have not answered yet. */
     readonly starting: number;
+    /** Live workers whose thread priority was lowered by `niceIncrement`. */
+    readonly lowPriority: number;
     readonly min: number;
     readonly max: number;
   };

@@ -13,6 +13,8 @@ export class WorkerSlot {
   readonly inflight: Map<number, Task> = new Map();
   /** Answered the handshake; tasks may be posted. */
   ready = false;
+  /** Its thread runs at a lowered priority (`niceIncrement`). */
+  lowered = false;
   /** Will take no new tasks and stops once empty. */
   retiring = false;
   /** Crashed, exited or terminated. */

@@ -66,7 +66,13 @@ describe("WorkerPool options", () => {
     const adapter = createFakeAdapter({ cpu: { effective: 3 } });
     adapter.machine.spawn = (url, options) => real.spawnWorker(url, options);
     await using pool = new WorkerPool({ worker: workerFile, adapter });
-    assert.deepEqual(pool.stats().workers, { live: 0, starting: 0, min: 1, max: 3 });
+    assert.deepEqual(pool.stats().workers, {
+      live: 0,
+      starting: 0,
+      lowPriority: 0,
+      min: 1,
+      max: 3,
+    });
   });
 
   it("rejects bad options with a ConfigError naming field, value and expectation", () => {

@@ -13,6 +13,18 @@ describe("WorkerPool scaling", () => {
     assert.equal(pool.stats().workers.min, 1);
   });
 
+  it("starts another worker for a second task instead of queueing it behind the first", async () => {
+    await using pool = testPool({ minWorkers: 1, maxWorkers: 2 });
+    await pool.warmUp();
+    assert.equal(pool.stats().workers.live, 1);
+    // One worker could hold both (it pipelines), but then the second would wait for the first.
+    const both = Promise.all([pool.run("sleep", 50), pool.run("sleep", 50)]);
+    await Promise.resolve(); // dispatch runs in a microtask
+    const { live, starting } = pool.stats().workers;
+    assert.equal(live + starting, 2);
+    await both;
+  });
+
   it("resize() moves the bounds live without losing or repeating a task", async () => {
     await using pool = testPool({ minWorkers: 2, maxWorkers: 2 });
     await pool.warmUp();
