@@ -5,7 +5,8 @@
 // Run:     node bench/server-load.bench.ts
 // Options: LOAD_ROUTE=/export/512   the route under load
 //          LOAD_SECONDS=15          seconds of overload per server
-//          LOAD_MODES=adaptive,4,none  the servers: adaptive, none or a fixed limit
+//          LOAD_MODES=adaptive,4,none  the servers: adaptive, none or a fixed limit,
+//                                   each optionally :niceN (worker nice increment N, default 10)
 //          LOAD_ROUNDS=3            overload rounds; each server's median is reported
 //
 // Per server, with autocannon: a warm-up, the unloaded p99 (1 connection) and
@@ -114,9 +115,19 @@ async function paced(url: string, perSecond: number, seconds: number): Promise<L
   return { goodput: ok / seconds, p50: snapshot.p50, p99: snapshot.p99, ok, shed, errors, late };
 }
 
-async function start(limit: string, port: number): Promise<{ url: string; stop(): Promise<void> }> {
+async function start(
+  mode: { limit: string; nice: string },
+  port: number,
+): Promise<{ url: string; stop(): Promise<void> }> {
+  const { limit, nice } = mode;
   const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, PORT: String(port), HEADROOM_LIMIT: limit, HEADROOM_TOKEN: "bench" },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HEADROOM_LIMIT: limit,
+      HEADROOM_NICE: nice,
+      HEADROOM_TOKEN: "bench",
+    },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const url = await new Promise<string>((resolve, reject) => {
@@ -145,12 +156,10 @@ const modeName = (limit: string): string =>
     : limit === "none"
     ? "no limit"
     : `fixed ${limit}${Number(limit) === 2 * CPUS ? " (2x CPUs)" : ""}`;
-const modes = (process.env["LOAD_MODES"] ?? `adaptive,${2 * CPUS},none`).split(",").map((
-  limit,
-) => ({
-  name: modeName(limit),
-  limit,
-}));
+const modes = (process.env["LOAD_MODES"] ?? `adaptive,${2 * CPUS},none`).split(",").map((text) => {
+  const [limit = "", nice = "10"] = text.split(":nice");
+  return { name: modeName(limit) + (text.includes(":nice") ? `, nice +${nice}` : ""), limit, nice };
+});
 
 console.log(`# example server under load: node ${process.versions.node}, ${CPUS} CPUs, ${ROUTE}`);
 const rows: string[][] = [];
@@ -159,7 +168,7 @@ let port = 18787;
 // Pass 1: each server's unloaded p99 and closed-loop peak.
 const measured: { unloaded: Load; peak: Load }[] = [];
 for (const mode of modes) {
-  const server = await start(mode.limit, port++);
+  const server = await start(mode, port++);
   try {
     const target = server.url + ROUTE;
     await load(target, 2 * CPUS, 3); // warm-up: workers started, JIT warm, limit settled
@@ -182,7 +191,7 @@ console.log(`  overload: ${fmt(rate)} requests/s, open loop, ${SECONDS} s each, 
 const runs: Load[][] = modes.map(() => []);
 for (let round = 0; round < ROUNDS; round++) {
   for (const [i, mode] of modes.entries()) {
-    const server = await start(mode.limit, port++);
+    const server = await start(mode, port++);
     try {
       const target = server.url + ROUTE;
       await load(target, 2 * CPUS, 3);

@@ -29,6 +29,8 @@ export interface ExampleOptions {
   readonly token: string;
   /** Run tasks on the calling thread (tests, edge runtimes). @default {false} */
   readonly inline?: boolean;
+  /** Added to the worker threads' nice value (Linux; see WorkerPool `niceIncrement`). @default {10} */
+  readonly niceIncrement?: number;
   /** Monitor interval in ms. @default {1000} */
   readonly sampleMs?: number;
   readonly adapter?: RuntimeAdapter;
@@ -74,7 +76,7 @@ export function createExample(options: ExampleOptions): Example {
     // Workers yield the CPU to the main thread, which parses HTTP, sheds
     // excess requests and feeds the pool: under overload the event loop
     // stays quick and the workers take every cycle it leaves (Linux).
-    niceIncrement: 10,
+    niceIncrement: options.niceIncrement ?? 10,
   });
   const mode = options.limit ?? "adaptive";
   const workers = pool.stats().workers.max;

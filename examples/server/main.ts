@@ -1,6 +1,7 @@
 // The example server: `npm start` (Node), `deno task start`, `bun run start`.
 // Environment: HOST (127.0.0.1), PORT (8787), HEADROOM_TOKEN (random when
-// unset; printed), HEADROOM_LIMIT ("adaptive", "none" or a number).
+// unset; printed), HEADROOM_LIMIT ("adaptive", "none" or a number),
+// HEADROOM_NICE (0-19, added to the worker threads' nice value; 10).
 import { createExample, type LimitMode } from "./app.ts";
 import { serve } from "./serve.ts";
 
@@ -21,11 +22,16 @@ if (typeof limit === "number" && !(Number.isInteger(limit) && limit > 0)) {
     `HEADROOM_LIMIT must be "adaptive", "none" or a positive integer, received ${limitText}`,
   );
 }
+const niceText = env("HEADROOM_NICE") ?? "10";
+const niceIncrement = Number(niceText);
+if (!(Number.isInteger(niceIncrement) && niceIncrement >= 0 && niceIncrement <= 19)) {
+  throw new Error(`HEADROOM_NICE must be an integer from 0 to 19, received ${niceText}`);
+}
 const token = env("HEADROOM_TOKEN") ??
   Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0"))
     .join("");
 
-const example = createExample({ limit, token });
+const example = createExample({ limit, token, niceIncrement });
 const served = await serve(example.app.fetch, host, port);
 
 const cpu = example.adapter.cpu();
