@@ -355,5 +355,28 @@ export function createControlApp(options: ControlAppOptions): Hono {
     },
   );
 
+  // A known path with another method: 405 and the methods it takes, not "no such route".
+  const methods: readonly (readonly [string, string])[] = [
+    ["/", "GET, HEAD"],
+    ["/healthz", "GET, HEAD"],
+    ["/readyz", "GET, HEAD"],
+    ["/status", "GET, HEAD"],
+    ["/metrics", "GET, HEAD"],
+    ["/events", "GET, HEAD"],
+    ["/limiters/:name", "PUT"],
+    ["/pools/:name", "PUT"],
+    ["/batch/:name", "PUT"],
+    ["/brakes/:name/reset", "POST"],
+  ];
+  for (const [path, allow] of methods) {
+    app.all(path, (c) => {
+      c.header("Allow", allow);
+      return c.json(
+        { error: `Cannot ${action(c)}: ${path} takes ${allow}` } satisfies Problem,
+        405,
+      );
+    });
+  }
+
   return app;
 }

@@ -225,6 +225,24 @@ describe("createControlApp() probes and reports", () => {
     assert.match(String((await json(response))["error"]), /GET \/nope: no such route/);
     await s.close();
   });
+
+  it("answers a known path with another method with 405 and Allow", async () => {
+    const s = setup();
+    const put = await s.app.request("/status", { method: "PUT" });
+    assert.equal(put.status, 405);
+    assert.equal(put.headers.get("Allow"), "GET, HEAD");
+    assert.match(String((await json(put))["error"]), /PUT \/status: \/status takes GET, HEAD/);
+    const get = await s.app.request("/limiters/http");
+    assert.equal(get.status, 405);
+    assert.equal(get.headers.get("Allow"), "PUT");
+    await get.body?.cancel();
+    const reset = await s.app.request("/brakes/pressure/reset");
+    assert.equal(reset.headers.get("Allow"), "POST");
+    await reset.body?.cancel();
+    const head = await s.app.request("/healthz", { method: "HEAD" });
+    assert.equal(head.status, 200);
+    await s.close();
+  });
 });
 
 describe("createControlApp() mutations", () => {
