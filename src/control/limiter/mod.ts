@@ -14,6 +14,6 @@ export type {
   LimiterStats,
 } from "./adaptive-limiter.ts";
 export { CallTimeoutError, LimiterQueueFullError, LimiterTimeoutError } from "./errors.ts";
-export { DEFAULT_LIMIT } from "./options.ts";
+
 export type { AdaptiveLimiterOptions, PartitionOptions, SampleEventSource } from "./options.ts";
 export type { Outcome, Permit } from "./permit.ts";

@@ -5,10 +5,8 @@ import type { ResourceSample } from "../../monitor/sample.ts";
 import { timerScheduler } from "../../monitor/scheduler.ts";
 import type { Scheduler } from "../../monitor/scheduler.ts";
 import type { Limit, ResourcePolicy } from "../types.ts";
+import { headroomLimit } from "../limits/headroom.ts";
 import { constantLimit } from "./constant-limit.ts";
-
-/** The limit an {@link AdaptiveLimiter} starts with when none is given. */
-export const DEFAULT_LIMIT = 20;
 
 /** Anything that dispatches `sample` events carrying a `ResourceSample`, such as a `ResourceMonitor`. */
 export interface SampleEventSource {
@@ -28,7 +26,8 @@ export interface PartitionOptions {
 export interface AdaptiveLimiterOptions {
   /**
    * The limit algorithm that moves the number of permits, or a number for a
-   * limit that never moves. @default {DEFAULT_LIMIT} (a fixed 20)
+   * limit that never moves. @default {headroomLimit()} (starts at 4, grows
+   * while latency stays flat and the limit is full)
    */
   readonly limit?: Limit | number;
   /** Names the limiter in errors and in `decision` events (`limiter:<name>`). @default {"default"} */
@@ -119,7 +118,7 @@ const partitionsSchema = v.pipe(
 );
 
 const optionsSchema = v.strictObject({
-  limit: v.optional(limitSchema, () => constantLimit(DEFAULT_LIMIT)),
+  limit: v.optional(limitSchema, () => headroomLimit()),
   name: v.optional(v.string(), "default"),
   clock: v.optional(
     custom<() => number>((input) => typeof input === "function", "a function returning ms"),

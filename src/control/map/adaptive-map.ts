@@ -12,7 +12,7 @@ export interface AdaptiveMapOptions {
    * `limit`.
    */
   readonly limiter?: AdaptiveLimiter;
-  /** The limit of the map's own limiter, when no `limiter` is given. @default {DEFAULT_LIMIT} */
+  /** The limit of the map's own limiter, when no `limiter` is given. @default {headroomLimit()} */
   readonly limit?: Limit | number;
   /** Stops the map: nothing new starts, running calls see their signal abort. */
   readonly signal?: AbortSignal;

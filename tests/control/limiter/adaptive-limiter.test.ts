@@ -464,15 +464,24 @@ describe("AdaptiveLimiter", () => {
       assert.deepEqual(limiter.partitions, ["read"]);
     });
 
-    it("uses a fixed limit of 20 by default", () => {
-      const { limiter } = setup();
-      assert.equal(limiter.limit, 20);
+    it("uses headroom's default limit without one: 4 at first, more while latency stays flat", () => {
+      const { limiter, time } = setup();
+      assert.equal(limiter.limit, 4);
       const permits: Permit[] = [];
-      for (let i = 0; i < 25; i++) {
+      for (let i = 0; i < 6; i++) {
         const permit = limiter.tryAcquire();
         if (permit) permits.push(permit);
       }
-      assert.equal(permits.length, 20);
+      assert.equal(permits.length, 4);
+      // A busy service: each call takes 10 ms and its slot is taken again at once, so every
+      // call starts with the limit full. Slow start doubles the limit.
+      for (let step = 0; step < 400 && limiter.limit === 4; step++) {
+        time.advance(2.5);
+        permits.shift()!.release();
+        permits.push(limiter.tryAcquire()!);
+      }
+      assert.equal(limiter.limit, 8);
+      for (const permit of permits) permit.release();
     });
   });
 });
