@@ -501,7 +501,8 @@ export class WorkerPool extends EventTarget {
 
   // --- workers ---------------------------------------------------------------
 
-  #grow(demand = this.#queue.ready): void {
+  /** Starts workers for `demand` tasks, beyond those the workers already starting will take. */
+  #grow(demand = this.#queue.ready - this.#starting): void {
     // Also after a graceful close(): the tasks already submitted still need workers.
     let want = Math.min(this.#max - this.size, demand);
     // A worker module that failed to start is not retried in a loop: the next run() retries.

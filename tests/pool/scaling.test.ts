@@ -25,6 +25,15 @@ describe("WorkerPool scaling", () => {
     await both;
   });
 
+  it("starts one worker for one task, not one more while the first is starting", async () => {
+    await using pool = testPool({ minWorkers: 1, maxWorkers: 2 });
+    const one = pool.run("inc", 1);
+    await Promise.resolve(); // dispatch runs in a microtask
+    assert.equal(pool.stats().workers.starting, 1);
+    assert.equal(await one, 2);
+    assert.equal(pool.stats().workers.live, 1);
+  });
+
   it("resize() moves the bounds live without losing or repeating a task", async () => {
     await using pool = testPool({ minWorkers: 2, maxWorkers: 2 });
     await pool.warmUp();
