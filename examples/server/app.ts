@@ -80,14 +80,23 @@ export function createExample(options: ExampleOptions): Example {
   });
   const mode = options.limit ?? "adaptive";
   const workers = pool.stats().workers.max;
-  // The pool's workers already bound the CPU, so the request limit has no CPU
-  // ceiling of its own: the latency loop finds how much queueing in front of
-  // the workers pays (enough that none waits idle for its next task), up to
-  // what the pool pipelines (two per worker); beyond that requests only queue.
+  // Requests here are pool tasks. The workers already bound the CPU, so the
+  // limit has no CPU ceiling of its own; it stays between one request per
+  // worker (fewer leaves a worker idle) and two (one running, one at hand,
+  // as the pool pipelines). Within that band latency up to twice the no-load
+  // latency is the pipeline at work, not overload: the loop backs off only
+  // past three times (a slow worker, a pause, a noisy neighbour).
   const limiter = mode === "none" ? undefined : new AdaptiveLimiter({
     name: "http",
     limit: mode === "adaptive"
-      ? headroomLimit({ initial: workers + 1, max: 2 * workers, cpuBound: false })
+      ? headroomLimit({
+        initial: 2 * workers,
+        min: workers,
+        max: 2 * workers,
+        cpuBound: false,
+        growBelow: 2.1,
+        shrinkAbove: 3,
+      })
       : mode,
     monitor,
   });
