@@ -11,9 +11,7 @@
  */
 
 import type { Scenario } from "./scenario.ts";
-
-const MB = 1024 * 1024;
-const common = { maxQueue: 1000, maxWaitMs: 5000, timeoutMs: 10000, sampleMs: 1000 } as const;
+import { common, MB } from "./scenarios.ts";
 
 /** Scenarios no controller was tuned on. */
 export const EXAM: readonly Scenario[] = Object.freeze(

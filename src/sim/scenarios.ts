@@ -7,8 +7,20 @@
 
 import type { Scenario } from "./scenario.ts";
 
-const MB = 1024 * 1024;
-const common = { maxQueue: 1000, maxWaitMs: 5000, timeoutMs: 10000, sampleMs: 1000 } as const;
+/** Bytes in a MiB, for memory figures of scenarios. */
+export const MB: number = 1024 * 1024;
+/** Queue, wait, timeout and sampling settings every scenario shares unless it says otherwise. */
+export const common: {
+  readonly maxQueue: 1000;
+  readonly maxWaitMs: 5000;
+  readonly timeoutMs: 10000;
+  readonly sampleMs: 1000;
+} = {
+  maxQueue: 1000,
+  maxWaitMs: 5000,
+  timeoutMs: 10000,
+  sampleMs: 1000,
+} as const;
 
 /** The tuned scenarios, in the order of the issue (the batch job lives in `batch/`). */
 export const SCENARIOS: readonly Scenario[] = Object.freeze(
