@@ -10,7 +10,7 @@ import { simulate } from "./engine.ts";
 import { sweepOracle } from "./oracle.ts";
 import { type Contender, CONTENDERS } from "./roster.ts";
 import type { Scenario } from "./scenario.ts";
-import { score, THRESHOLDS } from "./score.ts";
+import { type Score, score, THRESHOLDS } from "./score.ts";
 import { drawWorkload } from "./workload.ts";
 
 /** A prime stride between seeds, so redraws share no seed with another scenario's. */
@@ -49,7 +49,7 @@ export function runSeedSweep(
   }
   const rows: SeedRow[] = [];
   for (const base of scenarios) {
-    const scores = contenders.map(() => [] as ReturnType<typeof score>[]);
+    const scores = contenders.map((): Score[] => []);
     for (let k = 0; k < seeds; k++) {
       const scenario = reseed(base, k);
       const oracle = sweepOracle(scenario);

@@ -3,15 +3,18 @@ import assert from "node:assert/strict";
 import { builtin } from "../../src/runtime/builtins.ts";
 import { testPool } from "./support/helpers.ts";
 
+/** The nice value in a /proc `stat` file: field 19, the 17th after the command name. */
+function niceIn(path: string): number {
+  const stat = builtin("node:fs")!.readFileSync(path, "utf8");
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+}
+
 /** Nice values of this process's threads, from /proc; `undefined` where there is no /proc. */
 function threadNices(): number[] | undefined {
-  const fs = builtin("node:fs");
   try {
-    return fs!.readdirSync("/proc/self/task").map((tid) => {
-      const stat = fs!.readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
-      // Fields after the command name: state is field 3, nice is field 19.
-      return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
-    });
+    return builtin("node:fs")!.readdirSync("/proc/self/task").map((tid) =>
+      niceIn(`/proc/self/task/${tid}/stat`)
+    );
   } catch {
     return undefined;
   }
@@ -25,11 +28,7 @@ describe("WorkerPool niceIncrement", () => {
       ? "no /proc here: threads have no priority of their own to read"
       : false,
   }, async () => {
-    const fs = builtin("node:fs")!;
-    const mainNice = (): number => {
-      const stat = fs.readFileSync("/proc/thread-self/stat", "utf8");
-      return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
-    };
+    const mainNice = (): number => niceIn("/proc/thread-self/stat");
     const base = mainNice();
     const lowered = Math.min(19, base + 7);
     const before = threadNices()!.filter((n) => n === lowered).length;
