@@ -6,3 +6,10 @@
 export function fib(n) {
   return n < 2 ? n : fib(n - 1) + fib(n - 2);
 }
+
+/** Runs fib(n) `count` times and returns the sum: a whole share of a batch in one call. */
+export function fibMany(n, count) {
+  let sum = 0;
+  for (let i = 0; i < count; i++) sum += fib(n);
+  return sum;
+}
