@@ -6,7 +6,8 @@
 // Options: LOAD_ROUTE=/export/512   the route under load
 //          LOAD_SECONDS=15          seconds of overload per server
 //          LOAD_MODES=adaptive,4,none  the servers: adaptive, none or a fixed limit,
-//                                   each optionally :niceN (worker nice increment N, default 10)
+//                                   each optionally :niceN (worker nice increment N,
+//                                   default 10) and :qN (queue for a permit N ms, default 0)
 //          LOAD_ROUNDS=3            overload rounds; each server's median is reported
 //
 // Per server, with autocannon: a warm-up, the unloaded p99 (1 connection) and
@@ -116,16 +117,17 @@ async function paced(url: string, perSecond: number, seconds: number): Promise<L
 }
 
 async function start(
-  mode: { limit: string; nice: string },
+  mode: { limit: string; nice: string; queueMs: string },
   port: number,
 ): Promise<{ url: string; stop(): Promise<void> }> {
-  const { limit, nice } = mode;
+  const { limit, nice, queueMs } = mode;
   const child = spawn(process.execPath, [MAIN], {
     env: {
       ...process.env,
       PORT: String(port),
       HEADROOM_LIMIT: limit,
       HEADROOM_NICE: nice,
+      HEADROOM_QUEUE_MS: queueMs,
       HEADROOM_TOKEN: "bench",
     },
     stdio: ["ignore", "pipe", "inherit"],
@@ -157,8 +159,14 @@ const modeName = (limit: string): string =>
     ? "no limit"
     : `fixed ${limit}${Number(limit) === 2 * CPUS ? " (2x CPUs)" : ""}`;
 const modes = (process.env["LOAD_MODES"] ?? `adaptive,${2 * CPUS},none`).split(",").map((text) => {
-  const [limit = "", nice = "10"] = text.split(":nice");
-  return { name: modeName(limit) + (text.includes(":nice") ? `, nice +${nice}` : ""), limit, nice };
+  const [limit = "", ...settings] = text.split(":");
+  const setting = (prefix: string): string | undefined =>
+    settings.find((s) => s.startsWith(prefix))?.slice(prefix.length);
+  const nice = setting("nice");
+  const queueMs = setting("q");
+  const name = modeName(limit) + (nice === undefined ? "" : `, nice +${nice}`) +
+    (queueMs === undefined ? "" : `, queue ${queueMs} ms`);
+  return { name, limit, nice: nice ?? "10", queueMs: queueMs ?? "0" };
 });
 
 console.log(`# example server under load: node ${process.versions.node}, ${CPUS} CPUs, ${ROUTE}`);

@@ -31,6 +31,11 @@ export interface ExampleOptions {
   readonly inline?: boolean;
   /** Added to the worker threads' nice value (Linux; see WorkerPool `niceIncrement`). @default {10} */
   readonly niceIncrement?: number;
+  /**
+   * How long a request may wait for a permit before it is shed, in ms; 0
+   * sheds at once when every permit is taken. @default {0}
+   */
+  readonly queueMs?: number;
   /** Monitor interval in ms. @default {1000} */
   readonly sampleMs?: number;
   readonly adapter?: RuntimeAdapter;
@@ -115,10 +120,15 @@ export function createExample(options: ExampleOptions): Example {
     ));
 
   const work = new Hono();
-  // Queue a request for at most 5 ms, then shed it with 503 and Retry-After:
-  // a fast "no" keeps latency low for the requests that are admitted.
+  // Shed a request that finds every permit taken with 503 and Retry-After: a
+  // fast "no" keeps latency low for the requests that are admitted. The limit
+  // already lets a task wait in the pool behind each running one, so the pool
+  // never idles between requests without a second queue here; `queueMs` adds
+  // one (each queued request then costs a timer, and a timed-out one an error).
   if (limiter !== undefined) {
-    work.use("*", adaptiveLimit(limiter, { queue: { maxWaitMs: 5 }, retryAfter: 1 }));
+    const queueMs = options.queueMs ?? 0;
+    const queue = queueMs > 0 ? { maxWaitMs: queueMs } : false;
+    work.use("*", adaptiveLimit(limiter, { queue, retryAfter: 1 }));
   }
   work.get("/export/:kib", async (c) => {
     const kib = Number(c.req.param("kib"));

@@ -1,7 +1,8 @@
 // The example server: `npm start` (Node), `deno task start`, `bun run start`.
 // Environment: HOST (127.0.0.1), PORT (8787), HEADROOM_TOKEN (random when
 // unset; printed), HEADROOM_LIMIT ("adaptive", "none" or a number),
-// HEADROOM_NICE (0-19, added to the worker threads' nice value; 10).
+// HEADROOM_NICE (0-19, added to the worker threads' nice value; 10),
+// HEADROOM_QUEUE_MS (0-1000, how long a request may wait for a permit; 0).
 import { createExample, type LimitMode } from "./app.ts";
 import { serve } from "./serve.ts";
 
@@ -27,11 +28,16 @@ const niceIncrement = Number(niceText);
 if (!(Number.isInteger(niceIncrement) && niceIncrement >= 0 && niceIncrement <= 19)) {
   throw new Error(`HEADROOM_NICE must be an integer from 0 to 19, received ${niceText}`);
 }
+const queueText = env("HEADROOM_QUEUE_MS") ?? "0";
+const queueMs = Number(queueText);
+if (!(Number.isInteger(queueMs) && queueMs >= 0 && queueMs <= 1000)) {
+  throw new Error(`HEADROOM_QUEUE_MS must be an integer from 0 to 1000, received ${queueText}`);
+}
 const token = env("HEADROOM_TOKEN") ??
   Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0"))
     .join("");
 
-const example = createExample({ limit, token, niceIncrement });
+const example = createExample({ limit, token, niceIncrement, queueMs });
 const served = await serve(example.app.fetch, host, port);
 
 const cpu = example.adapter.cpu();

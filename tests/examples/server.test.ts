@@ -99,6 +99,31 @@ describe("the example server with a fixed limit", () => {
       assert.equal(response.headers.get("retry-after"), "1");
       const after = await example.app.request("/export/1");
       assert.equal(after.status, 200);
+      assert.equal(example.limiter!.stats().timedOut, 0, "shed at once, without a wait");
+    } finally {
+      await example.close();
+    }
+  });
+
+  it("with queueMs, admits a request whose permit comes free while it waits", async () => {
+    const example = createExample({
+      token: TOKEN,
+      limit: 1,
+      queueMs: 60_000,
+      adapter: createRuntimeAdapter(),
+    });
+    try {
+      const permit = await example.limiter!.acquire();
+      let answered = false;
+      const waiting = Promise.resolve(example.app.request("/export/1")).finally(() => {
+        answered = true;
+      });
+      // Poll until the request waits for the permit (no timed assertion).
+      while (example.limiter!.stats().waiting === 0 && !answered) {
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      permit.release();
+      assert.equal((await waiting).status, 200);
     } finally {
       await example.close();
     }

@@ -1,6 +1,6 @@
 // Serves a fetch handler (a Hono app's `fetch`) on a free port of 127.0.0.1
-// with node:http, which Node, Deno and Bun all provide, through the example
-// server's bridge: responses stream as they are written, so server-sent
+// with node:http, which Node, Deno and Bun all provide, the way the example
+// server does on Node: responses stream as they are written, so server-sent
 // events arrive live.
 import { serveNodeHttp } from "../../../examples/server/serve.ts";
 
