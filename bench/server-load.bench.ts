@@ -10,10 +10,11 @@
 //                                   default 10) and :qN (queue for a permit N ms, default 0)
 //          LOAD_ROUNDS=3            overload rounds; each server's median is reported
 //
-// Per server, with autocannon: a warm-up, the unloaded p99 (1 connection) and
-// the peak goodput (2xx per second at 8 x CPUs connections). Capacity is the
-// best of those peaks; then every server, fresh, gets the same overload:
-// twice that capacity, open loop (see paced()). Goodput counts the 2xx that
+// Per server, with autocannon: a warm-up, the unloaded p99 (1 connection, 10 s)
+// and the peak goodput (2xx per second at 8 x CPUs connections). Then every
+// server, fresh, gets the same overload: twice the best of those peaks, open
+// loop (see paced()). Capacity, the figure goodput is judged against, is the
+// most 2xx/s any server delivered in either pass. Goodput counts the 2xx that
 // arrive within the load window (a queue that drains afterwards is not
 // throughput; "late" counts those); p99 covers every response, shed ones
 // included, since a fast 503 is the point.
@@ -180,7 +181,7 @@ for (const mode of modes) {
   try {
     const target = server.url + ROUTE;
     await load(target, 2 * CPUS, 3); // warm-up: workers started, JIT warm, limit settled
-    const unloaded = await load(target, 1, 5);
+    const unloaded = await load(target, 1, 10);
     const peak = await load(target, 8 * CPUS, 5);
     console.log(
       `  ${mode.name}: unloaded p99 ${fmt(unloaded.p99)} ms, peak ${fmt(peak.goodput)} 2xx/s`,
@@ -193,8 +194,7 @@ for (const mode of modes) {
 
 // Pass 2: every server gets the same offered load, twice the best peak of pass 1,
 // in ROUNDS rounds (servers take turns, so drift in the machine hits all alike).
-const capacity = Math.max(...measured.map((m) => m.peak.goodput));
-const rate = 2 * capacity;
+const rate = 2 * Math.max(...measured.map((m) => m.peak.goodput));
 console.log(`  overload: ${fmt(rate)} requests/s, open loop, ${SECONDS} s each, ${ROUNDS} rounds`);
 const runs: Load[][] = modes.map(() => []);
 for (let round = 0; round < ROUNDS; round++) {
@@ -213,6 +213,14 @@ for (let round = 0; round < ROUNDS; round++) {
     }
   }
 }
+// Capacity: the most 2xx/s any server delivered in the run, closed loop in pass 1
+// or in any round of pass 2. autocannon's closed loop costs the shared CPUs more
+// than the paced open loop does, so an unlimited server under overload can beat
+// the closed-loop peak; the pass 1 peak alone would flatter everyone.
+const capacity = Math.max(
+  ...measured.map((m) => m.peak.goodput),
+  ...runs.flat().map((r) => r.goodput),
+);
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
@@ -255,6 +263,9 @@ const line = (cells: readonly string[]): string =>
 console.log(`\n${line(header)}\n${widths.map((w) => "-".repeat(w)).join("  ")}`);
 for (const row of rows) console.log(line(row));
 console.log(
-  `\ncapacity = the best peak, ${fmt(capacity)} 2xx/s; every server was offered ${fmt(rate)}/s.` +
+  `\ncapacity = the most 2xx/s any server delivered (pass 1 peak or a pass 2 round), ` +
+    `${fmt(capacity)}/s; every server was offered ${fmt(rate)}/s, ${
+      fmt(rate / capacity, 2)
+    }x that.` +
     "\ngoal: headroom keeps >= 0.90 of capacity and p99 within 3x its unloaded p99",
 );

@@ -90,17 +90,22 @@ export function createExample(options: ExampleOptions): Example {
   // worker (fewer leaves a worker idle) and two (one running, one at hand,
   // as the pool pipelines). Within that band latency up to twice the no-load
   // latency is the pipeline at work, not overload: the loop backs off only
-  // past three times (a slow worker, a pause, a noisy neighbour).
+  // past three times (a slow worker, a pause, a noisy neighbour). It starts
+  // at one per worker, so its first calls measure the no-load latency with
+  // nothing queued, and re-measures that only every five minutes: a pool
+  // task's no-load latency is its own CPU time, which changes only with the
+  // machine, and each probe halves the limit for a second or two.
   const limiter = mode === "none" ? undefined : new AdaptiveLimiter({
     name: "http",
     limit: mode === "adaptive"
       ? headroomLimit({
-        initial: 2 * workers,
+        initial: workers,
         min: workers,
         max: 2 * workers,
         cpuBound: false,
         growBelow: 2.1,
         shrinkAbove: 3,
+        probeIntervalMs: 300_000,
       })
       : mode,
     monitor,
