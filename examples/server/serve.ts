@@ -1,7 +1,6 @@
 // Serves a fetch handler on every runtime: Deno.serve, Bun.serve, or on Node
-// @hono/node-server, Hono's own adapter (it turns node:http requests into
-// Request objects only as far as the handler reads them, and sends a whole
-// body in one write).
+// @hono/node-server, Hono's own adapter (it builds a Request only as far as
+// the handler reads it, and writes a body it already holds in one piece).
 import { serve as serveNode } from "@hono/node-server";
 
 type Fetch = (request: Request) => Response | Promise<Response>;
