@@ -9,15 +9,25 @@ function niceIn(path: string): number {
   return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
 }
 
-/** Nice values of this process's threads, from /proc; `undefined` where there is no /proc. */
+/**
+ * Nice values of this process's threads, from /proc; `undefined` where there
+ * is no /proc. A thread that exits between the listing and the read (other
+ * tests' workers come and go) is left out.
+ */
 function threadNices(): number[] | undefined {
+  let tids: string[];
   try {
-    return builtin("node:fs")!.readdirSync("/proc/self/task").map((tid) =>
-      niceIn(`/proc/self/task/${tid}/stat`)
-    );
+    tids = builtin("node:fs")!.readdirSync("/proc/self/task");
   } catch {
     return undefined;
   }
+  return tids.flatMap((tid) => {
+    try {
+      return [niceIn(`/proc/self/task/${tid}/stat`)];
+    } catch {
+      return [];
+    }
+  });
 }
 
 const proc = threadNices();
