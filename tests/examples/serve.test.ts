@@ -33,7 +33,7 @@ function serverTests(listen: Listen): void {
     }
   }
 
-  it("sends a JSON response whole", async () => {
+  it("sends a JSON response intact", async () => {
     const data = { items: Array.from({ length: 200 }, (_, i) => i), note: "ü" };
     await withServer(() => Response.json(data), async (url) => {
       const response = await fetch(`${url}/data`);
