@@ -37,7 +37,7 @@ import { fileURLToPath } from "node:url";
 import v8 from "node:v8";
 import vm from "node:vm";
 import { Worker as ThreadWorker } from "node:worker_threads";
-import { fib } from "./workers/fib.mjs";
+import { fib, fibMany } from "./workers/fib.mjs";
 
 type Runtime = "node" | "deno" | "bun";
 const RUNTIME: Runtime = "Deno" in globalThis ? "deno" : "Bun" in globalThis ? "bun" : "node";
@@ -523,9 +523,7 @@ async function tinySection(factories: Map<Contender, PoolFactory>): Promise<void
 // Section 2: CPU-bound tasks.
 
 function serialFib(): void {
-  let sum = 0;
-  for (let i = 0; i < CPU_TASKS; i++) sum += fib(FIB_N);
-  check(sum, CPU_TASKS * FIB_VALUE, "serial fib");
+  check(fibMany(FIB_N, CPU_TASKS), CPU_TASKS * FIB_VALUE, "serial fib");
 }
 
 async function cpuBatch(pool: BenchPool): Promise<void> {
@@ -558,11 +556,6 @@ interface Paired {
   readonly halves: number;
   readonly vsHalves: number;
 }
-
-const medianOf = (values: number[]): number => {
-  const sorted = values.toSorted((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-};
 
 /**
  * Serial, bare-halves and pooled batches alternate, one mitata sample each, and
@@ -598,9 +591,9 @@ async function pairedSpeedup(
   }
   const list = (values: number[]): string => values.map((r) => fmt(r, 2)).join(", ");
   const result = {
-    pool: medianOf(pool),
-    halves: medianOf(bare),
-    vsHalves: medianOf(vsHalves),
+    pool: median(pool),
+    halves: median(bare),
+    vsHalves: median(vsHalves),
   };
   console.log(
     `  ${`${name}, 2 workers vs serial, paired`.padEnd(44)} ${fmt(result.pool, 2).padStart(8)}x  (${
