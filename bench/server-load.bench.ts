@@ -3,7 +3,10 @@
 // autocannon drives each server (a separate process) from this process.
 //
 // Run:     node bench/server-load.bench.ts
-// Options: LOAD_ROUTE=/export/512   the route under load
+// Options: LOAD_ROUTE=/export/512,/report/512
+//                                   the routes under load, one after the other:
+//                                   CPU work alone, and the same work after a
+//                                   20 ms downstream wait
 //          LOAD_SECONDS=15          seconds of overload per server
 //          LOAD_MODES=adaptive,4,none  the servers: adaptive, none or a fixed limit,
 //                                   each optionally :niceN (worker nice increment N,
@@ -26,7 +29,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { Histogram } from "../src/metrics/histogram.ts";
 
-const ROUTE = process.env["LOAD_ROUTE"] ?? "/export/512";
+const ROUTES = (process.env["LOAD_ROUTE"] ?? "/export/512,/report/512").split(",");
 const SECONDS = Number(process.env["LOAD_SECONDS"] ?? 15);
 const ROUNDS = Number(process.env["LOAD_ROUNDS"] ?? 3);
 const CPUS = os.availableParallelism();
@@ -170,102 +173,109 @@ const modes = (process.env["LOAD_MODES"] ?? `adaptive,${2 * CPUS},none`).split("
   return { name, limit, nice: nice ?? "10", queueMs: queueMs ?? "0" };
 });
 
-console.log(`# example server under load: node ${process.versions.node}, ${CPUS} CPUs, ${ROUTE}`);
-const rows: string[][] = [];
-let port = 18787;
-
-// Pass 1: each server's unloaded p99 and closed-loop peak.
-const measured: { unloaded: Load; peak: Load }[] = [];
-for (const mode of modes) {
-  const server = await start(mode, port++);
-  try {
-    const target = server.url + ROUTE;
-    await load(target, 2 * CPUS, 3); // warm-up: workers started, JIT warm, limit settled
-    const unloaded = await load(target, 1, 10);
-    const peak = await load(target, 8 * CPUS, 5);
-    console.log(
-      `  ${mode.name}: unloaded p99 ${fmt(unloaded.p99)} ms, peak ${fmt(peak.goodput)} 2xx/s`,
-    );
-    measured.push({ unloaded, peak });
-  } finally {
-    await server.stop();
-  }
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-// Pass 2: every server gets the same offered load, twice the best peak of pass 1,
-// in ROUNDS rounds (servers take turns, so drift in the machine hits all alike).
-const rate = 2 * Math.max(...measured.map((m) => m.peak.goodput));
-console.log(`  overload: ${fmt(rate)} requests/s, open loop, ${SECONDS} s each, ${ROUNDS} rounds`);
-const runs: Load[][] = modes.map(() => []);
-for (let round = 0; round < ROUNDS; round++) {
-  for (const [i, mode] of modes.entries()) {
+let port = 18787;
+for (const route of ROUTES) await underLoad(route);
+
+async function underLoad(route: string): Promise<void> {
+  console.log(`# example server under load: node ${process.versions.node}, ${CPUS} CPUs, ${route}`);
+  const rows: string[][] = [];
+
+  // Pass 1: each server's unloaded p99 and closed-loop peak.
+  const measured: { unloaded: Load; peak: Load }[] = [];
+  for (const mode of modes) {
     const server = await start(mode, port++);
     try {
-      const target = server.url + ROUTE;
-      await load(target, 2 * CPUS, 3);
-      const over = await paced(target, rate, SECONDS);
+      const target = server.url + route;
+      await load(target, 2 * CPUS, 3); // warm-up: workers started, JIT warm, limit settled
+      const unloaded = await load(target, 1, 10);
+      const peak = await load(target, 8 * CPUS, 5);
       console.log(
-        `  round ${round + 1} ${mode.name}: ${fmt(over.goodput)} 2xx/s, p99 ${fmt(over.p99)} ms`,
+        `  ${mode.name}: unloaded p99 ${fmt(unloaded.p99)} ms, peak ${fmt(peak.goodput)} 2xx/s`,
       );
-      runs[i]!.push(over);
+      measured.push({ unloaded, peak });
     } finally {
       await server.stop();
     }
   }
-}
-// Capacity: the most 2xx/s any server delivered in the run, closed loop in pass 1
-// or in any round of pass 2. autocannon's closed loop costs the shared CPUs more
-// than the paced open loop does, so an unlimited server under overload can beat
-// the closed-loop peak; the pass 1 peak alone would flatter everyone.
-const capacity = Math.max(
-  ...measured.map((m) => m.peak.goodput),
-  ...runs.flat().map((r) => r.goodput),
-);
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
-for (const [i, mode] of modes.entries()) {
-  const list = runs[i]!;
-  const goodput = median(list.map((r) => r.goodput));
-  const p99 = median(list.map((r) => r.p99));
-  const { unloaded, peak } = measured[i]!;
-  rows.push([
-    mode.name,
-    fmt(unloaded.p99),
-    fmt(peak.goodput),
-    fmt(goodput),
-    fmt(goodput / capacity, 2),
-    fmt(p99),
-    `${fmt(p99 / Math.max(1, unloaded.p99), 1)}x`,
-    fmt(median(list.map((r) => r.shed))),
-    fmt(median(list.map((r) => r.late))),
-    String(list.reduce((sum, r) => sum + r.errors, 0)),
-  ]);
-}
 
-const header = [
-  "server",
-  "unloaded p99 ms",
-  "peak 2xx/s",
-  "2xx/s at 2x (median)",
-  "vs capacity",
-  "p99 ms at 2x (median)",
-  "vs unloaded",
-  "shed (503)",
-  "late 2xx",
-  "errors (all rounds)",
-];
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-const line = (cells: readonly string[]): string =>
-  cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
-console.log(`\n${line(header)}\n${widths.map((w) => "-".repeat(w)).join("  ")}`);
-for (const row of rows) console.log(line(row));
-console.log(
-  `\ncapacity = the most 2xx/s any server delivered (pass 1 peak or a pass 2 round), ` +
-    `${fmt(capacity)}/s; every server was offered ${fmt(rate)}/s, ${
-      fmt(rate / capacity, 2)
-    }x that.` +
-    "\ngoal: headroom keeps >= 0.90 of capacity and p99 within 3x its unloaded p99",
-);
+  // Pass 2: every server gets the same offered load, twice the best peak of pass 1,
+  // in ROUNDS rounds (servers take turns, so drift in the machine hits all alike).
+  const rate = 2 * Math.max(...measured.map((m) => m.peak.goodput));
+  console.log(
+    `  overload: ${fmt(rate)} requests/s, open loop, ${SECONDS} s each, ${ROUNDS} rounds`,
+  );
+  const runs: Load[][] = modes.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, mode] of modes.entries()) {
+      const server = await start(mode, port++);
+      try {
+        const target = server.url + route;
+        await load(target, 2 * CPUS, 3);
+        const over = await paced(target, rate, SECONDS);
+        console.log(
+          `  round ${round + 1} ${mode.name}: ${fmt(over.goodput)} 2xx/s, p99 ${fmt(over.p99)} ms`,
+        );
+        runs[i]!.push(over);
+      } finally {
+        await server.stop();
+      }
+    }
+  }
+  // Capacity: the most 2xx/s any server delivered in the run, closed loop in pass 1
+  // or in any round of pass 2. autocannon's closed loop costs the shared CPUs more
+  // than the paced open loop does, so an unlimited server under overload can beat
+  // the closed-loop peak; the pass 1 peak alone would flatter everyone.
+  const capacity = Math.max(
+    ...measured.map((m) => m.peak.goodput),
+    ...runs.flat().map((r) => r.goodput),
+  );
+  for (const [i, mode] of modes.entries()) {
+    const list = runs[i]!;
+    const goodput = median(list.map((r) => r.goodput));
+    const p99 = median(list.map((r) => r.p99));
+    const { unloaded, peak } = measured[i]!;
+    rows.push([
+      mode.name,
+      fmt(unloaded.p99),
+      fmt(peak.goodput),
+      fmt(goodput),
+      fmt(goodput / capacity, 2),
+      fmt(p99),
+      `${fmt(p99 / Math.max(1, unloaded.p99), 1)}x`,
+      fmt(median(list.map((r) => r.shed))),
+      fmt(median(list.map((r) => r.late))),
+      String(list.reduce((sum, r) => sum + r.errors, 0)),
+    ]);
+  }
+
+  const header = [
+    "server",
+    "unloaded p99 ms",
+    "peak 2xx/s",
+    "2xx/s at 2x (median)",
+    "vs capacity",
+    "p99 ms at 2x (median)",
+    "vs unloaded",
+    "shed (503)",
+    "late 2xx",
+    "errors (all rounds)",
+  ];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: readonly string[]): string =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  console.log(`\n${line(header)}\n${widths.map((w) => "-".repeat(w)).join("  ")}`);
+  for (const row of rows) console.log(line(row));
+  console.log(
+    `\ncapacity = the most 2xx/s any server delivered (pass 1 peak or a pass 2 round), ` +
+      `${fmt(capacity)}/s; every server was offered ${fmt(rate)}/s, ${
+        fmt(rate / capacity, 2)
+      }x that.` +
+      "\ngoal: headroom keeps >= 0.90 of capacity and p99 within 3x its unloaded p99\n",
+  );
+}

@@ -1,7 +1,7 @@
-// The example server as a Hono app: real CPU work in a WorkerPool behind an
-// adaptive limit, batches sized by the batch sizer, and headroom's control
+// The example server as a Hono app: real CPU work in a WorkerPool behind
+// adaptive limits, batches sized by the batch sizer, and headroom's control
 // surface at /_headroom. main.ts serves it; tests call app.request().
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import * as v from "valibot";
 import {
   AdaptiveLimiter,
@@ -9,6 +9,7 @@ import {
   DynamicBatchSizer,
   EmergencyBrake,
   headroomLimit,
+  type Limit,
   PoolClosedError,
   ResourceMonitor,
   type RuntimeAdapter,
@@ -36,6 +37,12 @@ export interface ExampleOptions {
    * sheds at once when every permit is taken. @default {0}
    */
   readonly queueMs?: number;
+  /**
+   * How long `/report` waits on its downstream, in ms: a stand-in for the
+   * database query or service call most routes make before their CPU work.
+   * @default {20}
+   */
+  readonly downstreamMs?: number;
   /** Monitor interval in ms. @default {1000} */
   readonly sampleMs?: number;
   readonly adapter?: RuntimeAdapter;
@@ -45,7 +52,14 @@ export interface ExampleOptions {
 export interface Example {
   readonly app: Hono;
   readonly pool: WorkerPool;
-  readonly limiter: AdaptiveLimiter | undefined;
+  /**
+   * The request limits, none with `limit: "none"`: `work` for the routes that
+   * are pool work alone (`/export`, `/import`), `report` for `/report`.
+   */
+  readonly limiters: {
+    readonly work: AdaptiveLimiter | undefined;
+    readonly report: AdaptiveLimiter | undefined;
+  };
   readonly monitor: ResourceMonitor;
   readonly sizer: DynamicBatchSizer;
   readonly adapter: RuntimeAdapter;
@@ -69,6 +83,23 @@ function issuesText(issues: readonly v.BaseIssue<unknown>[]): string {
   }).join("; ");
 }
 
+/** Waits `ms` as a downstream call would; a client that leaves ends the wait. */
+function downstream(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const done = (): void => {
+      signal.removeEventListener("abort", abort);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    const abort = (): void => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", abort, { once: true });
+  });
+}
+
 /** Builds the example app and its parts; call `close()` when done. */
 export function createExample(options: ExampleOptions): Example {
   const adapter = options.adapter ?? createRuntimeAdapter();
@@ -84,32 +115,51 @@ export function createExample(options: ExampleOptions): Example {
     niceIncrement: options.niceIncrement ?? 10,
   });
   const mode = options.limit ?? "adaptive";
+  const downstreamMs = options.downstreamMs ?? 20;
   const workers = pool.stats().workers.max;
-  // Requests here are pool tasks. The workers already bound the CPU, so the
-  // limit has no CPU ceiling of its own; it stays between one request per
-  // worker (fewer leaves a worker idle) and two (one running, one at hand,
-  // as the pool pipelines). Within that band latency up to twice the no-load
-  // latency is the pipeline at work, not overload: the loop backs off only
-  // past three times (a slow worker, a pause, a noisy neighbour). It starts
-  // at one per worker, so its first calls measure the no-load latency with
-  // nothing queued, and re-measures that only every five minutes: a pool
-  // task's no-load latency is its own CPU time, which changes only with the
-  // machine, and each probe halves the limit for a second or two.
-  const limiter = mode === "none" ? undefined : new AdaptiveLimiter({
-    name: "http",
-    limit: mode === "adaptive"
-      ? headroomLimit({
+  const limit = (name: string, adaptive: () => Limit): AdaptiveLimiter | undefined =>
+    mode === "none"
+      ? undefined
+      : new AdaptiveLimiter({ name, limit: mode === "adaptive" ? adaptive() : mode, monitor });
+  // `/export` and `/import` are pool tasks and nothing else. The workers
+  // already bound the CPU, so the limit has no CPU ceiling of its own; it
+  // stays between one request per worker (fewer leaves a worker idle) and two
+  // (one running, one at hand, as the pool pipelines). Within that band
+  // latency up to twice the no-load latency is the pipeline at work, not
+  // overload: the loop backs off only past three times (a slow worker, a
+  // pause, a noisy neighbour). It starts at one per worker, so its first
+  // calls measure the no-load latency with nothing queued, and re-measures
+  // that only every five minutes: a pool task's no-load latency is its own
+  // CPU time, which changes only with the machine, and each probe halves the
+  // limit for a second or two.
+  const workLimiter = limit("work", () =>
+    headroomLimit({
+      initial: workers,
+      min: workers,
+      max: 2 * workers,
+      cpuBound: false,
+      growBelow: 2.1,
+      shrinkAbove: 3,
+      probeIntervalMs: 300_000,
+    }));
+  // `/report` waits on its downstream before its pool task, so how many
+  // requests keep the workers busy depends on that wait, which no formula
+  // knows: headroom's default delay loop finds it, growing while latency
+  // stays within 10 % of the no-load latency. No CPU ceiling either: the
+  // requests' CPU is the pool's. A downstream's latency drifts more than a
+  // pool task's CPU time, so the no-load latency is re-measured every two
+  // minutes rather than five (each probe halves the limit for about a second:
+  // every 30 s, the default, that cost about 3 % of its goodput under load).
+  const reportLimiter = limit(
+    "report",
+    () =>
+      headroomLimit({
         initial: workers,
         min: workers,
-        max: 2 * workers,
         cpuBound: false,
-        growBelow: 2.1,
-        shrinkAbove: 3,
-        probeIntervalMs: 300_000,
-      })
-      : mode,
-    monitor,
-  });
+        probeIntervalMs: 120_000,
+      }),
+  );
   const sizer = new DynamicBatchSizer({ monitor });
   sizer.register("import", { budgetMs: 50, minSize: 100, maxSize: 20_000, defaultSize: 1000 });
   const brake = new EmergencyBrake({ monitor });
@@ -120,6 +170,7 @@ export function createExample(options: ExampleOptions): Example {
     c.text(
       "headroom example server\n\n" +
         "GET  /export/:kib   generate and hash :kib KiB in a worker (1-4096)\n" +
+        `GET  /report/:kib   the same after a ${downstreamMs} ms downstream call\n` +
         "POST /import        JSON array of { id, quantity, price }, summed in batches\n" +
         "GET  /_headroom/    the dashboard\n",
     ));
@@ -130,12 +181,15 @@ export function createExample(options: ExampleOptions): Example {
   // already lets a task wait in the pool behind each running one, so the pool
   // never idles between requests without a second queue here; `queueMs` adds
   // one (each queued request then costs a timer, and a timed-out one an error).
-  if (limiter !== undefined) {
-    const queueMs = options.queueMs ?? 0;
-    const queue = queueMs > 0 ? { maxWaitMs: queueMs } : false;
-    work.use("*", adaptiveLimit(limiter, { queue, retryAfter: 1 }));
-  }
-  work.get("/export/:kib", async (c) => {
+  const queueMs = options.queueMs ?? 0;
+  const queue = queueMs > 0 ? { maxWaitMs: queueMs } : false;
+  const limited = (path: string, limiter: AdaptiveLimiter | undefined): void => {
+    if (limiter !== undefined) work.use(path, adaptiveLimit(limiter, { queue, retryAfter: 1 }));
+  };
+  limited("/export/*", workLimiter);
+  limited("/import", workLimiter);
+  limited("/report/*", reportLimiter);
+  const exportTask = async (c: Context, wait: number): Promise<Response> => {
     const kib = Number(c.req.param("kib"));
     if (!Number.isInteger(kib) || kib < 1 || kib > MAX_KIB) {
       return c.json(
@@ -144,11 +198,14 @@ export function createExample(options: ExampleOptions): Example {
       );
     }
     const seed = Number(c.req.query("seed") ?? kib) | 0;
+    if (wait > 0) await downstream(wait, c.req.raw.signal);
     const result = await pool.run<ExportResult>("export", { kib, seed }, {
       signal: c.req.raw.signal,
     });
     return c.json(result);
-  });
+  };
+  work.get("/export/:kib", (c) => exportTask(c, 0));
+  work.get("/report/:kib", (c) => exportTask(c, downstreamMs));
   work.post("/import", async (c) => {
     let body: unknown;
     try {
@@ -191,10 +248,13 @@ export function createExample(options: ExampleOptions): Example {
     return c.json({ error: "internal error" }, 500);
   });
 
+  const limiters = { work: workLimiter, report: reportLimiter };
   const control = createControlApp({
     monitor,
     pools: { work: pool },
-    limiters: limiter === undefined ? {} : { http: limiter },
+    limiters: Object.fromEntries(
+      Object.entries(limiters).filter((entry) => entry[1] !== undefined),
+    ) as Record<string, AdaptiveLimiter>,
     batchSizers: { import: sizer },
     brakes: { pressure: brake },
     token: options.token,
@@ -205,7 +265,7 @@ export function createExample(options: ExampleOptions): Example {
   return {
     app,
     pool,
-    limiter,
+    limiters,
     monitor,
     sizer,
     adapter,
@@ -213,7 +273,8 @@ export function createExample(options: ExampleOptions): Example {
       monitor.stop();
       sizer.close();
       brake[Symbol.dispose]();
-      limiter?.[Symbol.dispose]();
+      workLimiter?.[Symbol.dispose]();
+      reportLimiter?.[Symbol.dispose]();
       await pool.close();
     },
   };

@@ -2,7 +2,8 @@
 // Environment: HOST (127.0.0.1), PORT (8787), HEADROOM_TOKEN (random when
 // unset; printed), HEADROOM_LIMIT ("adaptive", "none" or a number),
 // HEADROOM_NICE (0-19, added to the worker threads' nice value; 10),
-// HEADROOM_QUEUE_MS (0-1000, how long a request may wait for a permit; 0).
+// HEADROOM_QUEUE_MS (0-1000, how long a request may wait for a permit; 0),
+// HEADROOM_DOWNSTREAM_MS (0-10000, how long /report waits on its downstream; 20).
 import { createExample, type LimitMode } from "./app.ts";
 import { serve } from "./serve.ts";
 
@@ -33,11 +34,18 @@ const queueMs = Number(queueText);
 if (!(Number.isInteger(queueMs) && queueMs >= 0 && queueMs <= 1000)) {
   throw new Error(`HEADROOM_QUEUE_MS must be an integer from 0 to 1000, received ${queueText}`);
 }
+const downstreamText = env("HEADROOM_DOWNSTREAM_MS") ?? "20";
+const downstreamMs = Number(downstreamText);
+if (!(Number.isInteger(downstreamMs) && downstreamMs >= 0 && downstreamMs <= 10_000)) {
+  throw new Error(
+    `HEADROOM_DOWNSTREAM_MS must be an integer from 0 to 10000, received ${downstreamText}`,
+  );
+}
 const token = env("HEADROOM_TOKEN") ??
   Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0"))
     .join("");
 
-const example = createExample({ limit, token, niceIncrement, queueMs });
+const example = createExample({ limit, token, niceIncrement, queueMs, downstreamMs });
 const served = await serve(example.app.fetch, host, port);
 
 const cpu = example.adapter.cpu();
@@ -51,8 +59,10 @@ console.log(
       cpu.quota ?? "none"
     }, effective ${cpu.effective}`,
     `  memory: container limit ${gib(memory.limit)}, host ${gib(memory.total)}`,
-    `  workers: up to ${example.pool.stats().workers.max}; request limit: ${
-      limit === "adaptive" ? "adaptive (headroomLimit)" : limit
+    `  workers: up to ${example.pool.stats().workers.max}; request limits: ${
+      limit === "adaptive"
+        ? "adaptive (headroomLimit), one for /export and /import, one for /report"
+        : limit
     }`,
     `  serving ${served.url}/  (try ${served.url}/export/256)`,
     `  dashboard ${served.url}/_headroom/`,

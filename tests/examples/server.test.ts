@@ -16,6 +16,7 @@ describe("the example server", () => {
     example = createExample({
       token: TOKEN,
       limit: "adaptive",
+      downstreamMs: 5,
       sampleMs: 50,
       adapter: createRuntimeAdapter(),
     });
@@ -39,6 +40,27 @@ describe("the example server", () => {
         new RegExp(`kib must be an integer from 1 to 4096, received ${bad.replace(".", "\\.")}`),
       );
     }
+  });
+
+  it("reports after its downstream wait with the same checksum as /export", async () => {
+    const response = await example.app.request("/report/64?seed=7");
+    assert.equal(response.status, 200);
+    assert.deepEqual(await response.json(), exportData(64, 7));
+    const bad = await example.app.request("/report/4097");
+    assert.equal(bad.status, 400);
+    assert.match((await bad.json() as { error: string }).error, /received 4097/);
+  });
+
+  it("limits /report apart from the pool-only routes", async () => {
+    const report = example.limiters.report!.stats().acquired;
+    const work = example.limiters.work!.stats().acquired;
+    assert.equal((await example.app.request("/report/1")).status, 200);
+    assert.equal(example.limiters.report!.stats().acquired, report + 1);
+    assert.equal((await example.app.request("/export/1")).status, 200);
+    assert.equal(example.limiters.work!.stats().acquired, work + 1);
+    assert.equal(example.limiters.report!.stats().acquired, report + 1);
+    const metrics = await (await example.app.request("/_headroom/metrics")).text();
+    assert.match(metrics, /headroom_limiter_limit\{limiter="report"\} \d+/);
   });
 
   it("imports records in batches the sizer chose, losing none", async () => {
@@ -77,9 +99,9 @@ describe("the example server", () => {
       assert.match(await page.text(), /<canvas|<svg/, path);
     }
     const metrics = await (await example.app.request("/_headroom/metrics")).text();
-    assert.match(metrics, /headroom_limiter_limit\{limiter="http"\} \d+/);
+    assert.match(metrics, /headroom_limiter_limit\{limiter="work"\} \d+/);
     assert.match(metrics, /headroom_pool_workers\{pool="work",state="max"\} \d+/);
-    const unauthorised = await example.app.request("/_headroom/limiters/http", {
+    const unauthorised = await example.app.request("/_headroom/limiters/work", {
       method: "PUT",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ mode: "static", limit: 3 }),
@@ -92,14 +114,14 @@ describe("the example server with a fixed limit", () => {
   it("sheds a request it cannot admit in time with 503 and Retry-After", async () => {
     const example = createExample({ token: TOKEN, limit: 1, adapter: createRuntimeAdapter() });
     try {
-      const permit = await example.limiter!.acquire();
+      const permit = await example.limiters.work!.acquire();
       const response = await example.app.request("/export/1");
       permit.release();
       assert.equal(response.status, 503);
       assert.equal(response.headers.get("retry-after"), "1");
       const after = await example.app.request("/export/1");
       assert.equal(after.status, 200);
-      assert.equal(example.limiter!.stats().timedOut, 0, "shed at once, without a wait");
+      assert.equal(example.limiters.work!.stats().timedOut, 0, "shed at once, without a wait");
     } finally {
       await example.close();
     }
@@ -113,17 +135,62 @@ describe("the example server with a fixed limit", () => {
       adapter: createRuntimeAdapter(),
     });
     try {
-      const permit = await example.limiter!.acquire();
+      const permit = await example.limiters.work!.acquire();
       let answered = false;
       const waiting = Promise.resolve(example.app.request("/export/1")).finally(() => {
         answered = true;
       });
       // Poll until the request waits for the permit (no timed assertion).
-      while (example.limiter!.stats().waiting === 0 && !answered) {
+      while (example.limiters.work!.stats().waiting === 0 && !answered) {
         await new Promise((r) => setTimeout(r, 1));
       }
       permit.release();
       assert.equal((await waiting).status, 200);
+    } finally {
+      await example.close();
+    }
+  });
+});
+
+describe("the example server's /report", () => {
+  it("lets a client that leaves during the downstream wait go, with its permit and no task", async () => {
+    const example = createExample({
+      token: TOKEN,
+      limit: 4,
+      downstreamMs: 60_000,
+      adapter: createRuntimeAdapter(),
+    });
+    try {
+      const client = new AbortController();
+      const answer = Promise.resolve(
+        example.app.request(new Request("http://localhost/report/1", { signal: client.signal })),
+      );
+      const report = example.limiters.report!;
+      // Poll until the request holds its permit (no timed assertion).
+      while (report.stats().inflight === 0) await new Promise((r) => setTimeout(r, 1));
+      client.abort();
+      assert.equal((await answer).status, 499);
+      assert.equal(report.stats().inflight, 0, "the permit came back");
+      const pool = example.pool.stats();
+      assert.equal(pool.completed + pool.failed + pool.cancelled + pool.running, 0, "no task ran");
+    } finally {
+      await example.close();
+    }
+  });
+
+  it("serves without limiters when told no limit", async () => {
+    const example = createExample({
+      token: TOKEN,
+      limit: "none",
+      downstreamMs: 1,
+      adapter: createRuntimeAdapter(),
+    });
+    try {
+      assert.deepEqual(example.limiters, { work: undefined, report: undefined });
+      const response = await example.app.request("/report/2?seed=3");
+      assert.deepEqual(await response.json(), exportData(2, 3));
+      const metrics = await (await example.app.request("/_headroom/metrics")).text();
+      assert.doesNotMatch(metrics, /headroom_limiter_limit/);
     } finally {
       await example.close();
     }
