@@ -52,9 +52,12 @@ const Z = 2;
  *   that comes back is found within seconds;
  * - latency below `growBelow` times no-load grows it, doubling until the
  *   first sign of congestion and then by 1, once 256 calls say so or as
- *   soon as it is one standard error below; only when at least half the
- *   round's calls started with the limit full (a lull is not a reason to
- *   grow), and never past the resource ceilings;
+ *   soon as it is one standard error below; then, below the highest limit
+ *   whose latency was flat, half the way back to it (capacity that returns
+ *   is found in a few rounds), a memory that a step up into queueing or a
+ *   drop lowers; only when at least half the round's calls started with the
+ *   limit full (a lull is not a reason to grow), and never past the
+ *   resource ceilings;
  * - between the two it holds, so it does not saw up and down.
  *
  * The no-load latency is re-measured every `probeIntervalMs` (plus jitter)
@@ -109,6 +112,7 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
   let hold = o.holdMs;
   let settleHold = o.holdMs / 8;
   let over = 0; // consecutive rounds with latency past the knee
+  let healthy = 0; // highest limit whose latency was flat since it last queued
   let nextProbe = NaN;
   let probe: {
     level: number;
@@ -214,6 +218,7 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
         : o.holdMs;
       blockAbove = dropLevel;
       blockUntil = now + hold * (1 + 0.25 * random());
+      healthy = Math.min(healthy, dropLevel);
       const to = Math.min(Math.floor(limit * o.backoff), limit - 1);
       move(
         to,
@@ -235,6 +240,7 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
       holdAbove(Math.min(from - 1, Math.max(blockAbove, limit)), now);
     } else if (grewInto && counted >= SURE && level > o.growBelow * 1.1 && queueing) {
       // The step up found queueing: step back and leave that level alone for a while.
+      healthy = Math.min(healthy, limit - 1);
       holdAbove(limit - 1, now);
       move(limit - 1, `latency ${level.toFixed(2)}x no-load after growing: step back, hold`, now);
     } else if (
@@ -242,9 +248,16 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
       (counted >= (slowStart ? QUICK : SURE) || (counted >= QUICK && level + se < o.growBelow))
     ) {
       const ceiling = cap(now);
-      const to = Math.min(slowStart ? limit * 2 : limit + 1, Math.max(ceiling, limit));
+      healthy = Math.max(healthy, limit);
+      const step = slowStart
+        ? limit
+        : level + se < o.growBelow && healthy > limit
+        ? Math.ceil((healthy - limit) / 2)
+        : 1;
+      const to = Math.min(limit + step, Math.max(ceiling, limit));
       if (to > limit) {
-        move(to, `latency ${level.toFixed(2)}x no-load, limit full: grow`, now);
+        const toward = step > 1 && !slowStart ? ` toward ${healthy}, flat before` : "";
+        move(to, `latency ${level.toFixed(2)}x no-load, limit full: grow${toward}`, now);
         grewInto = true;
       }
     } else if (counted >= QUICK && level >= SETTLE_ABOVE * o.growBelow) {

@@ -57,6 +57,20 @@ describe("headroomLimit()", () => {
     assert.match(limit.lastDecision?.reason ?? "", /grow/);
   });
 
+  it("after a shrink, grows back toward the highest level that was flat in jumps, not by 1", () => {
+    const limit = headroomLimit({ initial: 4, max: 32, probeIntervalMs: 1e9 });
+    let now = feed(limit, 0, 1000, 10, "full");
+    assert.equal(limit.limit, 32, "slow start to the maximum on flat latency");
+    // One call at a time, so no slow call lands after the shrink.
+    for (let i = 0; i < 2000 && limit.limit === 32; i++) now = feed(limit, now, 1, 25, "full");
+    const shrunk = limit.limit;
+    assert.ok(shrunk <= 16, `latency 2.5x no-load shrank 32 to ${shrunk}`);
+    for (let i = 0; i < 2000 && limit.limit === shrunk; i++) now = feed(limit, now, 1, 10, "full");
+    // Slow start is over, so plain growth is +1; the memory of 32 makes it half the way there.
+    assert.equal(limit.limit, shrunk + Math.ceil((32 - shrunk) / 2));
+    assert.match(limit.lastDecision?.reason ?? "", /grow/);
+  });
+
   it("does not grow during a lull (the limit never fills)", () => {
     const limit = headroomLimit({ initial: 4 });
     feed(limit, 0, 400, 10, 1);
