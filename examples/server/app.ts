@@ -254,8 +254,10 @@ export function createExample(options: ExampleOptions): Example {
     monitor,
     pools: { work: pool },
     limiters: Object.fromEntries(
-      Object.entries(limiters).filter((entry) => entry[1] !== undefined),
-    ) as Record<string, AdaptiveLimiter>,
+      Object.entries(limiters).filter((entry): entry is [string, AdaptiveLimiter] =>
+        entry[1] !== undefined
+      ),
+    ),
     batchSizers: { import: sizer },
     brakes: { pressure: brake },
     token: options.token,
