@@ -54,8 +54,8 @@ const Z = 2;
  *   first sign of congestion and then by 1, once 256 calls say so or as
  *   soon as it is one standard error below; then, below the highest limit
  *   whose latency was flat, half the way back to it (capacity that returns
- *   is found in a few rounds), a memory that a step up into queueing or a
- *   drop lowers; only when at least half the round's calls started with the
+ *   is found in a few rounds), a memory that a step up into queueing, a
+ *   shrink right after such a jump, or a drop lowers; only when at least half the round's calls started with the
  *   limit full (a lull is not a reason to grow), and never past the
  *   resource ceilings;
  * - between the two it holds, so it does not saw up and down.
@@ -113,6 +113,7 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
   let settleHold = o.holdMs / 8;
   let over = 0; // consecutive rounds with latency past the knee
   let healthy = 0; // highest limit whose latency was flat since it last queued
+  let jumped = false; // the current limit was reached by growing toward `healthy`
   let nextProbe = NaN;
   let probe: {
     level: number;
@@ -140,6 +141,7 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
     if (limit === before) return;
     changedAt = now;
     grewInto = false;
+    jumped = false;
     over = 0;
     pooled = 0;
     poolNext = 0;
@@ -227,6 +229,7 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
       );
     } else if (counted >= QUICK && level > o.shrinkAbove) {
       slowStart = false;
+      if (jumped) healthy = Math.min(healthy, limit - 1);
       const to = Math.min(limit - 1, Math.round(limit * clamp(o.growBelow / level, 0.5, 0.9)));
       move(to, `latency ${level.toFixed(2)}x no-load > ${o.shrinkAbove}: shrink`, now);
     } else if (
@@ -235,6 +238,7 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
       // Queueing past a knee: back off and leave the levels that queued alone for a while.
       slowStart = false;
       const from = limit;
+      if (jumped) healthy = Math.min(healthy, limit - 1);
       const to = Math.min(limit - 1, Math.round(limit * clamp(o.growBelow / level, 0.5, 0.9)));
       move(to, `latency ${level.toFixed(2)}x no-load over ${counted} calls: shrink, hold`, now);
       holdAbove(Math.min(from - 1, Math.max(blockAbove, limit)), now);
@@ -258,6 +262,7 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
       if (to > limit) {
         const toward = step > 1 && !slowStart ? ` toward ${healthy}, flat before` : "";
         move(to, `latency ${level.toFixed(2)}x no-load, limit full: grow${toward}`, now);
+        jumped = toward !== "";
         grewInto = true;
       }
     } else if (counted >= QUICK && level >= SETTLE_ABOVE * o.growBelow) {

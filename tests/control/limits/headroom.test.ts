@@ -71,6 +71,25 @@ describe("headroomLimit()", () => {
     assert.match(limit.lastDecision?.reason ?? "", /grow/);
   });
 
+  it("a jump that finds queueing lowers the level it jumps toward", () => {
+    const limit = headroomLimit({ initial: 4, max: 32, probeIntervalMs: 1e9 });
+    let now = feed(limit, 0, 1000, 10, "full");
+    const until = (rttMs: number): number => {
+      const from = limit.limit;
+      for (let i = 0; i < 2000 && limit.limit === from; i++) {
+        now = feed(limit, now, 1, rttMs, "full");
+      }
+      return limit.limit;
+    };
+    const shrunk = until(25);
+    const jumped = until(10);
+    assert.equal(jumped, shrunk + Math.ceil((32 - shrunk) / 2), "first jump, toward 32");
+    const again = until(25);
+    assert.ok(again < jumped, `the jump queued: ${jumped} -> ${again}`);
+    // 32 is no longer the memory: the next jump aims at one below the level that queued.
+    assert.equal(until(10), again + Math.ceil((jumped - 1 - again) / 2));
+  });
+
   it("does not grow during a lull (the limit never fills)", () => {
     const limit = headroomLimit({ initial: 4 });
     feed(limit, 0, 400, 10, 1);
