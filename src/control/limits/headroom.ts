@@ -55,9 +55,9 @@ const Z = 2;
  *   soon as it is one standard error below; then, below the highest limit
  *   whose latency was flat, half the way back to it (capacity that returns
  *   is found in a few rounds), a memory that a step up into queueing, a
- *   shrink right after such a jump, or a drop lowers; only when at least half the round's calls started with the
- *   limit full (a lull is not a reason to grow), and never past the
- *   resource ceilings;
+ *   shrink right after such a jump, or a drop lowers; only when at least
+ *   half the round's calls started with the limit full (a lull is not a
+ *   reason to grow), and never past the resource ceilings;
  * - between the two it holds, so it does not saw up and down.
  *
  * The no-load latency is re-measured every `probeIntervalMs` (plus jitter)
@@ -253,16 +253,13 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
     ) {
       const ceiling = cap(now);
       healthy = Math.max(healthy, limit);
-      const step = slowStart
-        ? limit
-        : level + se < o.growBelow && healthy > limit
-        ? Math.ceil((healthy - limit) / 2)
-        : 1;
+      const jump = !slowStart && level + se < o.growBelow && healthy - limit > 2; // a step past 1
+      const step = slowStart ? limit : jump ? Math.ceil((healthy - limit) / 2) : 1;
       const to = Math.min(limit + step, Math.max(ceiling, limit));
       if (to > limit) {
-        const toward = step > 1 && !slowStart ? ` toward ${healthy}, flat before` : "";
+        const toward = jump ? ` toward ${healthy}, flat before` : "";
         move(to, `latency ${level.toFixed(2)}x no-load, limit full: grow${toward}`, now);
-        jumped = toward !== "";
+        jumped = jump;
         grewInto = true;
       }
     } else if (counted >= QUICK && level >= SETTLE_ABOVE * o.growBelow) {
