@@ -14,7 +14,8 @@
 //          bun bench/pool.bench.ts
 // Options: BENCH=tiny,cpu,startup      sections to run (default: all)
 //          BENCH_POOLS=headroom,floor  pools to run, by name prefix (default: all)
-//          BENCH_SAMPLES=5             timed batches per case (default 5; cpu 3)
+//          BENCH_SAMPLES=5             timed batches per case (default 5; cpu 15, since one
+//                                      round in three or four is slowed by the host here)
 //          BENCH_ROUNDS=3              fresh processes per pool for startup
 //
 // mitata's `measure()` times every case. Its `bench()`/`run()` take at least
@@ -382,7 +383,7 @@ function envInt(name: string, fallback: number): number {
 const SECTIONS = envList("BENCH") ?? ["tiny", "cpu", "startup"];
 const POOLS = envList("BENCH_POOLS");
 const SAMPLES = envInt("BENCH_SAMPLES", 5);
-const CPU_SAMPLES = envInt("BENCH_SAMPLES", 3);
+const CPU_SAMPLES = envInt("BENCH_SAMPLES", 15);
 const ROUNDS = envInt("BENCH_ROUNDS", 3);
 
 const selected = (c: Contender): boolean =>
