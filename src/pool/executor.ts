@@ -79,10 +79,14 @@ type Post = (message: unknown, transfer: readonly Transferable[]) => void;
 
 const now: () => number = typeof performance === "object" ? () => performance.now() : Date.now;
 
+/** Results of a message that have waited this long go back before the rest of it has run. */
+const FLUSH_MS = 2;
+
 /**
  * The worker side of the protocol, shared by real workers and the inline
  * mode: runs the tasks of each message it is given and posts their results,
- * those that finish together in one message.
+ * those that finish together in one message; once a message has run for 2 ms,
+ * the results so far go back before the rest of it runs.
  */
 export function createExecutor(handlers: TaskHandlers, post: Post): (data: unknown) => void {
   let claims: Int32Array | undefined;
@@ -138,6 +142,7 @@ export function createExecutor(handlers: TaskHandlers, post: Post): (data: unkno
   };
 
   const run = (data: unknown[]): void => {
+    let flushedAt = now();
     for (let i = 1; i < data.length; i += 4) {
       const id = data[i] as number;
       const slot = data[i + 1] as number;
@@ -147,6 +152,11 @@ export function createExecutor(handlers: TaskHandlers, post: Post): (data: unkno
       const name = data[i + 2] as string;
       const handler = handlers[name];
       const t0 = now();
+      // A slow task must not hold back the results of the ones before it.
+      if (t0 - flushedAt >= FLUSH_MS) {
+        if (results.length > 2) flush();
+        flushedAt = t0;
+      }
       if (handler === undefined) {
         const known = Object.keys(handlers).join(", ");
         settle(id, STATUS_ERROR, {

@@ -1,0 +1,61 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { createExecutor } from "../../src/pool/executor.ts";
+import { OP_RESULTS, OP_RUN, STATUS_OK } from "../../src/pool/protocol.ts";
+
+/**
+ * Runs `body` with `performance.now()` reading a clock the test moves, so
+ * how long a handler "takes" does not depend on how busy the machine is.
+ */
+function withClock(body: (advance: (ms: number) => void) => void): void {
+  let t = 1000;
+  Object.defineProperty(performance, "now", { value: () => t, configurable: true, writable: true });
+  try {
+    body((ms) => {
+      t += ms;
+    });
+  } finally {
+    delete (performance as { now?: unknown }).now;
+  }
+}
+
+/** The ids in a RESULTS message, and its acknowledgement count. */
+function idsOf(message: unknown[]): { acks: number; ids: number[] } {
+  assert.equal(message[0], OP_RESULTS);
+  const ids: number[] = [];
+  for (let i = 2; i < message.length; i += 4) {
+    assert.equal(message[i + 1], STATUS_OK);
+    ids.push(message[i] as number);
+  }
+  return { acks: message[1] as number, ids };
+}
+
+describe("the worker's executor", () => {
+  it("returns the results of quick tasks in a message together, in one reply", () => {
+    const posted: unknown[][] = [];
+    withClock((advance) => {
+      const inc = (x: number): number => {
+        advance(0.5);
+        return x + 1;
+      };
+      const execute = createExecutor({ inc }, (m) => posted.push(m as unknown[]));
+      execute([OP_RUN, 1, 0, "inc", 1, 2, 1, "inc", 2, 3, 2, "inc", 3]);
+    });
+    assert.deepEqual(posted.map(idsOf), [{ acks: 1, ids: [1, 2, 3] }]);
+    assert.deepEqual([posted[0]![4], posted[0]![8], posted[0]![12]], [2, 3, 4]);
+  });
+
+  it("sends back what finished before a slow task once the message has run 2 ms", () => {
+    const posted: unknown[][] = [];
+    withClock((advance) => {
+      const execute = createExecutor(
+        { inc: (x: number) => x + 1, slow: (ms: number) => advance(ms) },
+        (m) => posted.push(m as unknown[]),
+      );
+      execute([OP_RUN, 1, 0, "inc", 1, 2, 1, "slow", 5, 3, 2, "inc", 3, 4, 3, "inc", 4]);
+    });
+    // Tasks 1 and 2 go back before task 3 starts; the message is acknowledged
+    // once, with its last results, so the pool counts it done exactly once.
+    assert.deepEqual(posted.map(idsOf), [{ acks: 0, ids: [1, 2] }, { acks: 1, ids: [3, 4] }]);
+  });
+});
