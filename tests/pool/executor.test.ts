@@ -9,13 +9,16 @@ import { OP_RESULTS, OP_RUN, STATUS_OK } from "../../src/pool/protocol.ts";
  */
 function withClock(body: (advance: (ms: number) => void) => void): void {
   let t = 1000;
+  // Bun keeps now() on the object itself, Node and Deno on its prototype: put back what was there.
+  const own = Object.getOwnPropertyDescriptor(performance, "now");
   Object.defineProperty(performance, "now", { value: () => t, configurable: true, writable: true });
   try {
     body((ms) => {
       t += ms;
     });
   } finally {
-    delete (performance as { now?: unknown }).now;
+    if (own === undefined) delete (performance as { now?: unknown }).now;
+    else Object.defineProperty(performance, "now", own);
   }
 }
 
