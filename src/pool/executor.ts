@@ -79,7 +79,7 @@ type Post = (message: unknown, transfer: readonly Transferable[]) => void;
 
 const now: () => number = typeof performance === "object" ? () => performance.now() : Date.now;
 
-/** Results of a message that have waited this long go back before the rest of it has run. */
+/** Once a message has run this long since its last results went back, the results so far go back. */
 const FLUSH_MS = 2;
 
 /**
