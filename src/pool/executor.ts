@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from "../internal/clock.ts";
 import { lowerThreadPriority } from "../runtime/priority.ts";
 import {
   CLAIM_STARTED,
@@ -77,8 +78,6 @@ class Context implements TaskContext {
 
 type Post = (message: unknown, transfer: readonly Transferable[]) => void;
 
-const now: () => number = typeof performance === "object" ? () => performance.now() : Date.now;
-
 /** Once a message has run this long since its last results went back, the results so far go back. */
 const FLUSH_MS = 2;
 
@@ -86,9 +85,14 @@ const FLUSH_MS = 2;
  * The worker side of the protocol, shared by real workers and the inline
  * mode: runs the tasks of each message it is given and posts their results,
  * those that finish together in one message; once a message has run for 2 ms,
- * the results so far go back before the rest of it runs.
+ * the results so far go back before the rest of it runs. Run times come
+ * from `now`.
  */
-export function createExecutor(handlers: TaskHandlers, post: Post): (data: unknown) => void {
+export function createExecutor(
+  handlers: TaskHandlers,
+  post: Post,
+  now: Clock = systemClock,
+): (data: unknown) => void {
   let claims: Int32Array | undefined;
   let results: unknown[] = [];
   let transfers: Transferable[] = [];

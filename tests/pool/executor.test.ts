@@ -3,23 +3,15 @@ import assert from "node:assert/strict";
 import { createExecutor } from "../../src/pool/executor.ts";
 import { OP_RESULTS, OP_RUN, STATUS_OK } from "../../src/pool/protocol.ts";
 
-/**
- * Runs `body` with `performance.now()` reading a clock the test moves, so
- * how long a handler "takes" does not depend on how busy the machine is.
- */
-function withClock(body: (advance: (ms: number) => void) => void): void {
+/** A clock the test moves, so how long a handler "takes" does not depend on the machine. */
+function testClock(): { now: () => number; advance: (ms: number) => void } {
   let t = 1000;
-  // Bun keeps now() on the object itself, Node and Deno on its prototype: put back what was there.
-  const own = Object.getOwnPropertyDescriptor(performance, "now");
-  Object.defineProperty(performance, "now", { value: () => t, configurable: true, writable: true });
-  try {
-    body((ms) => {
+  return {
+    now: () => t,
+    advance: (ms) => {
       t += ms;
-    });
-  } finally {
-    if (own === undefined) delete (performance as { now?: unknown }).now;
-    else Object.defineProperty(performance, "now", own);
-  }
+    },
+  };
 }
 
 /** The ids in a RESULTS message, and its acknowledgement count. */
@@ -36,27 +28,26 @@ function idsOf(message: unknown[]): { acks: number; ids: number[] } {
 describe("the worker's executor", () => {
   it("returns the results of quick tasks in a message together, in one reply", () => {
     const posted: unknown[][] = [];
-    withClock((advance) => {
-      const inc = (x: number): number => {
-        advance(0.5);
-        return x + 1;
-      };
-      const execute = createExecutor({ inc }, (m) => posted.push(m as unknown[]));
-      execute([OP_RUN, 1, 0, "inc", 1, 2, 1, "inc", 2, 3, 2, "inc", 3]);
-    });
+    const { now, advance } = testClock();
+    const inc = (x: number): number => {
+      advance(0.5);
+      return x + 1;
+    };
+    const execute = createExecutor({ inc }, (m) => posted.push(m as unknown[]), now);
+    execute([OP_RUN, 1, 0, "inc", 1, 2, 1, "inc", 2, 3, 2, "inc", 3]);
     assert.deepEqual(posted.map(idsOf), [{ acks: 1, ids: [1, 2, 3] }]);
     assert.deepEqual([posted[0]![4], posted[0]![8], posted[0]![12]], [2, 3, 4]);
   });
 
   it("sends back what finished before a slow task once the message has run 2 ms", () => {
     const posted: unknown[][] = [];
-    withClock((advance) => {
-      const execute = createExecutor(
-        { inc: (x: number) => x + 1, slow: (ms: number) => advance(ms) },
-        (m) => posted.push(m as unknown[]),
-      );
-      execute([OP_RUN, 1, 0, "inc", 1, 2, 1, "slow", 5, 3, 2, "inc", 3, 4, 3, "inc", 4]);
-    });
+    const { now, advance } = testClock();
+    const execute = createExecutor(
+      { inc: (x: number) => x + 1, slow: (ms: number) => advance(ms) },
+      (m) => posted.push(m as unknown[]),
+      now,
+    );
+    execute([OP_RUN, 1, 0, "inc", 1, 2, 1, "slow", 5, 3, 2, "inc", 3, 4, 3, "inc", 4]);
     // Tasks 1 and 2 go back before task 3 starts; the message is acknowledged
     // once, with its last results, so the pool counts it done exactly once.
     assert.deepEqual(posted.map(idsOf), [{ acks: 0, ids: [1, 2] }, { acks: 1, ids: [3, 4] }]);
