@@ -78,9 +78,6 @@ class Context implements TaskContext {
 
 type Post = (message: unknown, transfer: readonly Transferable[]) => void;
 
-/** Once a message has run this long since its last results went back, the results so far go back. */
-const FLUSH_MS = 2;
-
 /**
  * The worker side of the protocol, shared by real workers and the inline
  * mode: runs the tasks of each message it is given and posts their results,
@@ -146,8 +143,9 @@ export function createExecutor(
   };
 
   const run = (data: unknown[]): void => {
+    const hold = data[1] as number;
     let flushedAt = now();
-    for (let i = 1; i < data.length; i += 4) {
+    for (let i = 2; i < data.length; i += 4) {
       const id = data[i] as number;
       const slot = data[i + 1] as number;
       if (claims !== undefined && Atomics.compareExchange(claims, slot, id, CLAIM_STARTED) !== id) {
@@ -157,7 +155,7 @@ export function createExecutor(
       const handler = handlers[name];
       const t0 = now();
       // A slow task must not hold back the results of the ones before it.
-      if (t0 - flushedAt >= FLUSH_MS) {
+      if (t0 - flushedAt >= hold) {
         if (results.length > 2) flush();
         flushedAt = t0;
       }

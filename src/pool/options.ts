@@ -37,6 +37,15 @@ export interface WorkerPoolOptions {
    */
   readonly pipelineMs?: number;
   /**
+   * While the backlog is deep (each worker has more than twice this much
+   * work queued), up to this much run time goes to a worker ahead, and its
+   * results come back together at most this often, so a long batch crosses
+   * in fewer messages. Holding results back delays them by up to this much
+   * while they would have waited longer in the queue; 0 turns it off.
+   * @default {20}
+   */
+  readonly backlogBatchMs?: number;
+  /**
    * Raise each worker thread's nice value by this much (0-19), so the main
    * thread (HTTP, timers, dispatching the pool) runs first when CPUs are
    * short and the workers take what it leaves. Linux only, where threads
@@ -67,6 +76,7 @@ export interface ResolvedPoolOptions {
   readonly cancelGraceMs: number;
   readonly maxPerKey: number;
   readonly pipelineMs: number;
+  readonly backlogBatchMs: number;
   readonly niceIncrement: number;
   readonly name: string;
   readonly resourceLimits: WorkerResourceLimits | undefined;
@@ -99,6 +109,7 @@ const schema = v.strictObject({
   cancelGraceMs: v.optional(ms, 1000),
   maxPerKey: v.optional(limit, Infinity),
   pipelineMs: v.optional(ms, 2),
+  backlogBatchMs: v.optional(ms, 20),
   niceIncrement: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(19)), 0),
   name: v.optional(v.string(), "headroom"),
   resourceLimits: v.optional(v.strictObject({
@@ -159,6 +170,7 @@ export function resolvePoolOptions(
     cancelGraceMs: o.cancelGraceMs,
     maxPerKey: o.maxPerKey,
     pipelineMs: o.pipelineMs,
+    backlogBatchMs: o.backlogBatchMs,
     niceIncrement: o.niceIncrement,
     name: o.name,
     resourceLimits: o.resourceLimits as WorkerResourceLimits | undefined,

@@ -16,6 +16,7 @@ import { spawnInlineWorker } from "./inline.ts";
 import { type ResolvedPoolOptions, resolvePoolOptions, type WorkerPoolOptions } from "./options.ts";
 import {
   CLAIM_SLOTS,
+  FLUSH_MS,
   OP_CANCEL,
   OP_EXITING,
   OP_INIT,
@@ -121,6 +122,8 @@ export class WorkerPool extends EventTarget {
   #pressured = false;
   #refed = false;
   #meanRunMs: number | undefined;
+  #windowSize = INITIAL_WINDOW;
+  #hold = FLUSH_MS;
   #startError: unknown;
   #idleTimer: TimerHandle | undefined;
   #keepAlive: TimerHandle | undefined;
@@ -365,11 +368,31 @@ export class WorkerPool extends EventTarget {
     queueMicrotask(this.#dispatch);
   }
 
-  #window(): number {
+  /**
+   * Run time to send ahead to each worker, and how long a worker may hold the
+   * results of a message back. `pipelineMs` and {@link FLUSH_MS} normally;
+   * while the backlog is deep (each worker has more than twice that queued),
+   * up to `backlogBatchMs` for both, so tasks and results cross in fewer messages.
+   */
+  #ahead(workers: number): void {
+    const o = this.#options;
     const mean = this.#meanRunMs;
-    if (mean === undefined) return INITIAL_WINDOW;
-    const w = Math.ceil(this.#options.pipelineMs / Math.max(mean, 0.0005));
-    return w < 2 ? 2 : w > MAX_WINDOW ? MAX_WINDOW : w;
+    let ahead = o.pipelineMs;
+    let hold = FLUSH_MS;
+    if (mean !== undefined && o.backlogBatchMs > ahead) {
+      const backlog = (this.#queue.ready * mean) / Math.max(1, workers) / 2;
+      if (backlog > ahead) {
+        ahead = Math.min(o.backlogBatchMs, backlog);
+        hold = ahead;
+      }
+    }
+    this.#hold = hold;
+    if (mean === undefined) {
+      this.#windowSize = INITIAL_WINDOW;
+      return;
+    }
+    const w = Math.ceil(ahead / Math.max(mean, 0.0005));
+    this.#windowSize = w < 2 ? 2 : w > MAX_WINDOW ? MAX_WINDOW : w;
   }
 
   #flush(): void {
@@ -386,9 +409,10 @@ export class WorkerPool extends EventTarget {
         }
         if (queue.ready > spare) this.#grow(queue.ready - spare);
       }
-      const window = this.#window();
-      const batch = Math.max(1, Math.min(MAX_BATCH, Math.ceil(window / MAX_MESSAGES)));
       const open = this.#slots.filter((s) => s.ready && !s.retiring);
+      this.#ahead(open.length);
+      const window = this.#windowSize;
+      const batch = Math.max(1, Math.min(MAX_BATCH, Math.ceil(window / MAX_MESSAGES)));
       open.sort((a, b) => a.inflight.size - b.inflight.size);
       let progress = true;
       while (queue.ready > 0 && progress) {
@@ -411,7 +435,7 @@ export class WorkerPool extends EventTarget {
 
   /** Posts up to `n` queued tasks to `slot` in one message; returns how many. */
   #post(slot: WorkerSlot, n: number): number {
-    const message: unknown[] = [OP_RUN];
+    const message: unknown[] = [OP_RUN, this.#hold];
     let transfer: Transferable[] | undefined;
     const tasks: Task[] = [];
     for (let i = 0; i < n; i++) {
@@ -454,7 +478,7 @@ export class WorkerPool extends EventTarget {
       for (const task of tasks) {
         this.#send(
           slot,
-          [OP_RUN, task.id, task.claim, task.name, task.payload],
+          [OP_RUN, message[1], task.id, task.claim, task.name, task.payload],
           task.transfer ? [...task.transfer] : undefined,
           [task],
         );
@@ -474,7 +498,7 @@ export class WorkerPool extends EventTarget {
       if (!thief.ready || thief.retiring || thief.inflight.size > 0 || thief === busiest) continue;
       const tasks = [...busiest.inflight.values()].reverse();
       const want = Math.floor(tasks.length / 2);
-      const message: unknown[] = [OP_RUN];
+      const message: unknown[] = [OP_RUN, FLUSH_MS];
       const moved: Task[] = [];
       let transfer: Transferable[] | undefined;
       for (const task of tasks) {

@@ -15,10 +15,16 @@
 
 /** pool → worker: `[INIT, claims: Int32Array | undefined, niceIncrement: number]`. */
 export const OP_INIT = 0;
-/** pool → worker: `[RUN, id, slot, name, payload, id, slot, name, payload, …]`. */
+/**
+ * pool → worker: `[RUN, holdMs, id, slot, name, payload, id, slot, name, payload, …]`.
+ * Once the message has run `holdMs` since its last results went back, the
+ * results so far go back before its next task starts.
+ */
 export const OP_RUN = 1;
 /** pool → worker: `[CANCEL, id]`: abort the running task's signal. */
 export const OP_CANCEL = 2;
+/** How long a worker holds results back while the backlog is shallow. */
+export const FLUSH_MS = 2;
 /** worker → pool: `[READY, names: string[], lowered: boolean]` after INIT; `lowered`: its thread priority went down. */
 export const OP_READY = 3;
 /** worker → pool: `[RESULTS, acks, id, status, value, runMs, …]`; `acks` = RUN messages done since the last. */

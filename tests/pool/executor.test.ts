@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createExecutor } from "../../src/pool/executor.ts";
-import { OP_RESULTS, OP_RUN, STATUS_OK } from "../../src/pool/protocol.ts";
+import { FLUSH_MS, OP_RESULTS, OP_RUN, STATUS_OK } from "../../src/pool/protocol.ts";
 
 /** A clock the test moves, so how long a handler "takes" does not depend on the machine. */
 function testClock(): { now: () => number; advance: (ms: number) => void } {
@@ -25,6 +25,13 @@ function idsOf(message: unknown[]): { acks: number; ids: number[] } {
   return { acks: message[1] as number, ids };
 }
 
+/** A RUN message holding results `holdMs`, with tasks numbered from 1 in claim slots from 0. */
+function runMessage(holdMs: number, tasks: readonly [string, unknown][]): unknown[] {
+  const message: unknown[] = [OP_RUN, holdMs];
+  tasks.forEach(([name, payload], i) => message.push(i + 1, i, name, payload));
+  return message;
+}
+
 describe("the worker's executor", () => {
   it("returns the results of quick tasks in a message together, in one reply", () => {
     const posted: unknown[][] = [];
@@ -34,12 +41,12 @@ describe("the worker's executor", () => {
       return x + 1;
     };
     const execute = createExecutor({ inc }, (m) => posted.push(m as unknown[]), now);
-    execute([OP_RUN, 1, 0, "inc", 1, 2, 1, "inc", 2, 3, 2, "inc", 3]);
+    execute(runMessage(FLUSH_MS, [["inc", 1], ["inc", 2], ["inc", 3]]));
     assert.deepEqual(posted.map(idsOf), [{ acks: 1, ids: [1, 2, 3] }]);
     assert.deepEqual([posted[0]![4], posted[0]![8], posted[0]![12]], [2, 3, 4]);
   });
 
-  it("sends back what finished before a slow task once the message has run 2 ms", () => {
+  it("sends back what finished before a slow task once the message has run its hold time", () => {
     const posted: unknown[][] = [];
     const { now, advance } = testClock();
     const execute = createExecutor(
@@ -47,9 +54,27 @@ describe("the worker's executor", () => {
       (m) => posted.push(m as unknown[]),
       now,
     );
-    execute([OP_RUN, 1, 0, "inc", 1, 2, 1, "slow", 5, 3, 2, "inc", 3, 4, 3, "inc", 4]);
+    execute(runMessage(FLUSH_MS, [["inc", 1], ["slow", 5], ["inc", 3], ["inc", 4]]));
     // Tasks 1 and 2 go back before task 3 starts; the message is acknowledged
     // once, with its last results, so the pool counts it done exactly once.
     assert.deepEqual(posted.map(idsOf), [{ acks: 0, ids: [1, 2] }, { acks: 1, ids: [3, 4] }]);
+  });
+
+  it("holds results back as long as the message says, and no longer", () => {
+    const posted: unknown[][] = [];
+    const { now, advance } = testClock();
+    const execute = createExecutor(
+      { work: (ms: number) => advance(ms) },
+      (m) => posted.push(m as unknown[]),
+      now,
+    );
+    // Six 3 ms tasks with a 10 ms hold: results go back before the task that
+    // starts 10 ms or more after the last ones went back (the fifth), then at the end.
+    execute(runMessage(10, Array(6).fill(["work", 3])));
+    assert.deepEqual(posted.map(idsOf), [{ acks: 0, ids: [1, 2, 3, 4] }, { acks: 1, ids: [5, 6] }]);
+    // The same message with the shallow-backlog hold goes back one task at a time.
+    posted.length = 0;
+    execute(runMessage(FLUSH_MS, Array(6).fill(["work", 3])));
+    assert.deepEqual(posted.map((m) => idsOf(m).ids), [[1], [2], [3], [4], [5], [6]]);
   });
 });
