@@ -13,7 +13,8 @@
 //          deno run -A bench/pool.bench.ts
 //          bun bench/pool.bench.ts
 // Options: BENCH=tiny,cpu,startup      sections to run (default: all)
-//          BENCH_POOLS=headroom,floor  pools to run, by name prefix (default: all)
+//          BENCH_POOLS=headroom,floor  pools to run, by name prefix (default: all but
+//                                      "unbatched", headroom with backlogBatchMs 0)
 //          BENCH_SAMPLES=5             timed batches per case (default 5; cpu 15, since one
 //                                      round in three or four is slowed by the host here)
 //          BENCH_ROUNDS=3              fresh processes per pool for startup
@@ -81,6 +82,8 @@ interface Contender {
   readonly peer: boolean;
   /** Why it does not run on this runtime, if it does not. */
   readonly skip?: string;
+  /** Runs only when `BENCH_POOLS` names it. */
+  readonly optIn?: boolean;
   /** Imports the library; a string means "skipped" and says why. */
   load(): Promise<PoolFactory | string>;
 }
@@ -94,34 +97,48 @@ interface HeadroomPool {
 interface HeadroomModule {
   [name: string]: unknown;
   WorkerPool?: new (
-    options: { worker: URL; minWorkers: number; maxWorkers: number },
+    options: { worker: URL; minWorkers: number; maxWorkers: number; backlogBatchMs?: number },
   ) => HeadroomPool;
 }
 
 const workerPath = (file: string): string =>
   fileURLToPath(new URL(`./workers/${file}`, import.meta.url));
 
-const headroom: Contender = {
-  name: "headroom",
-  peer: false,
-  async load(): Promise<PoolFactory | string> {
-    const mod: HeadroomModule = await import("../mod.ts");
-    const WorkerPool = mod.WorkerPool;
-    if (WorkerPool === undefined) {
-      return "mod.ts does not export WorkerPool yet (src/pool/ is being written)";
-    }
-    const worker = new URL("./workers/headroom-worker.ts", import.meta.url);
-    return (workers) => {
-      const pool = new WorkerPool({ worker, minWorkers: workers, maxWorkers: workers });
-      return {
-        inc: (x) => pool.run<number>("inc", x),
-        fib: (n) => pool.run<number>("fib", n),
-        warmUp: () => pool.warmUp(),
-        close: () => pool.close(),
+/** headroom's WorkerPool, with `backlogBatchMs` as given (its default when undefined). */
+function headroomContender(name: string, backlogBatchMs?: number): Contender {
+  return {
+    name,
+    peer: false,
+    optIn: backlogBatchMs !== undefined,
+    async load(): Promise<PoolFactory | string> {
+      const mod: HeadroomModule = await import("../mod.ts");
+      const WorkerPool = mod.WorkerPool;
+      if (WorkerPool === undefined) {
+        return "mod.ts does not export WorkerPool yet (src/pool/ is being written)";
+      }
+      const worker = new URL("./workers/headroom-worker.ts", import.meta.url);
+      return (workers) => {
+        const pool = new WorkerPool({
+          worker,
+          minWorkers: workers,
+          maxWorkers: workers,
+          ...(backlogBatchMs === undefined ? {} : { backlogBatchMs }),
+        });
+        return {
+          inc: (x) => pool.run<number>("inc", x),
+          fib: (n) => pool.run<number>("fib", n),
+          warmUp: () => pool.warmUp(),
+          close: () => pool.close(),
+        };
       };
-    };
-  },
-};
+    },
+  };
+}
+
+const headroom = headroomContender("headroom");
+// The same pool without deep-backlog batching: one message per task each way
+// for the CPU batch, as before that existed. `BENCH_POOLS=headroom,unbatched`.
+const unbatched = headroomContender("unbatched headroom (backlogBatchMs 0)", 0);
 
 const floor: Contender = {
   name: RUNTIME === "node" ? "floor (worker_threads)" : "floor (Web Worker)",
@@ -195,7 +212,7 @@ const poolifier: Contender = {
   },
 };
 
-const CONTENDERS: readonly Contender[] = [headroom, floor, tinypool, piscina, poolifier];
+const CONTENDERS: readonly Contender[] = [headroom, unbatched, floor, tinypool, piscina, poolifier];
 
 /** Runs a few tasks per worker, so that every worker has started and answered. */
 async function exercise(inc: (x: number) => Promise<number>, workers: number): Promise<void> {
@@ -387,7 +404,7 @@ const CPU_SAMPLES = envInt("BENCH_SAMPLES", 15);
 const ROUNDS = envInt("BENCH_ROUNDS", 3);
 
 const selected = (c: Contender): boolean =>
-  POOLS === undefined || POOLS.some((p) => c.name.toLowerCase().startsWith(p));
+  POOLS === undefined ? !c.optIn : POOLS.some((p) => c.name.toLowerCase().startsWith(p));
 
 /** Loads every selected contender that runs here; prints why the others do not. */
 async function loadAll(): Promise<Map<Contender, PoolFactory>> {

@@ -89,11 +89,12 @@ export interface WorkerPoolEventMap {
  *
  * Each worker is sent a little work ahead (about `pipelineMs` of measured run
  * time) so it never waits for its next task; small tasks travel many to a
- * message and their results come back together. A worker that runs dry takes
- * not-yet-started tasks from the busiest one. Workers grow with demand up to
- * `maxWorkers`, shrink to `minWorkers` when idle, and `resize()` moves both
- * bounds live. Every task settles exactly once: with its result, a
- * `TaskError`, a `WorkerCrashedError`, a `QueueFullError`, a
+ * message and their results come back together; while the backlog is deep,
+ * up to `backlogBatchMs` of work goes per message each way. A worker that
+ * runs dry takes not-yet-started tasks from the busiest one. Workers grow
+ * with demand up to `maxWorkers`, shrink to `minWorkers` when idle, and
+ * `resize()` moves both bounds live. Every task settles exactly once: with
+ * its result, a `TaskError`, a `WorkerCrashedError`, a `QueueFullError`, a
  * `PoolClosedError` or its signal's reason.
  *
  * @example Hash on two workers
