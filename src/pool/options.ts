@@ -37,11 +37,11 @@ export interface WorkerPoolOptions {
    */
   readonly pipelineMs?: number;
   /**
-   * While the backlog is deep (each worker has more than twice this much
-   * work queued), up to this much run time goes to a worker ahead, and its
-   * results come back together at most this often, so a long batch crosses
-   * in fewer messages. Holding results back delays them by up to this much
-   * while they would have waited longer in the queue; 0 turns it off.
+   * While the queue holds more than twice `pipelineMs` of run time per
+   * worker, each worker is sent half its share of the queue ahead, up to
+   * this much, and holds its results back as long, so a long batch crosses
+   * in fewer messages. A result then waits up to this long for the ones
+   * after it, while the tasks behind it wait longer in the queue; 0 turns it off.
    * @default {20}
    */
   readonly backlogBatchMs?: number;

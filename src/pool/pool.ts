@@ -123,7 +123,6 @@ export class WorkerPool extends EventTarget {
   #pressured = false;
   #refed = false;
   #meanRunMs: number | undefined;
-  #windowSize = INITIAL_WINDOW;
   #hold = FLUSH_MS;
   #startError: unknown;
   #idleTimer: TimerHandle | undefined;
@@ -370,30 +369,29 @@ export class WorkerPool extends EventTarget {
   }
 
   /**
-   * Run time to send ahead to each worker, and how long a worker may hold the
-   * results of a message back. `pipelineMs` and {@link FLUSH_MS} normally;
-   * while the backlog is deep (each worker has more than twice that queued),
-   * up to `backlogBatchMs` for both, so tasks and results cross in fewer messages.
+   * Returns how many tasks to send ahead to each of `workers` workers, and
+   * sets how long they may hold results back ({@link FLUSH_MS} normally).
+   * Normally that is `pipelineMs` of run time; while the queue holds more
+   * than twice that per worker, half a worker's share of the queue, up to
+   * `backlogBatchMs`, and results are held as long, so tasks and results
+   * cross in fewer messages.
    */
-  #ahead(workers: number): void {
+  #window(workers: number): number {
     const o = this.#options;
     const mean = this.#meanRunMs;
     let ahead = o.pipelineMs;
     let hold = FLUSH_MS;
     if (mean !== undefined && o.backlogBatchMs > ahead) {
-      const backlog = (this.#queue.ready * mean) / Math.max(1, workers) / 2;
-      if (backlog > ahead) {
-        ahead = Math.min(o.backlogBatchMs, backlog);
+      const half = (this.#queue.ready * mean) / Math.max(1, workers) / 2;
+      if (half > ahead) {
+        ahead = Math.min(o.backlogBatchMs, half);
         hold = ahead;
       }
     }
     this.#hold = hold;
-    if (mean === undefined) {
-      this.#windowSize = INITIAL_WINDOW;
-      return;
-    }
+    if (mean === undefined) return INITIAL_WINDOW;
     const w = Math.ceil(ahead / Math.max(mean, 0.0005));
-    this.#windowSize = w < 2 ? 2 : w > MAX_WINDOW ? MAX_WINDOW : w;
+    return w < 2 ? 2 : w > MAX_WINDOW ? MAX_WINDOW : w;
   }
 
   #flush(): void {
@@ -411,8 +409,7 @@ export class WorkerPool extends EventTarget {
         if (queue.ready > spare) this.#grow(queue.ready - spare);
       }
       const open = this.#slots.filter((s) => s.ready && !s.retiring);
-      this.#ahead(open.length);
-      const window = this.#windowSize;
+      const window = this.#window(open.length);
       const batch = Math.max(1, Math.min(MAX_BATCH, Math.ceil(window / MAX_MESSAGES)));
       open.sort((a, b) => a.inflight.size - b.inflight.size);
       let progress = true;

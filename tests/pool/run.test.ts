@@ -90,6 +90,10 @@ describe("WorkerPool options", () => {
       (e: unknown) => e instanceof ConfigError && /maxQeue.*no such option/.test(e.message),
     );
     assert.throws(
+      () => new WorkerPool({ worker: workerFile, backlogBatchMs: -5 }),
+      (e: unknown) => e instanceof ConfigError && /backlogBatchMs.*received -5/.test(e.message),
+    );
+    assert.throws(
       () => new WorkerPool({ worker: "not a url" }),
       (e: unknown) => e instanceof ConfigError && /worker/.test(e.message),
     );
