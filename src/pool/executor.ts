@@ -81,9 +81,9 @@ type Post = (message: unknown, transfer: readonly Transferable[]) => void;
 /**
  * The worker side of the protocol, shared by real workers and the inline
  * mode: runs the tasks of each message it is given and posts their results,
- * those that finish together in one message; once a message has run for 2 ms,
- * the results so far go back before the rest of it runs. Run times come
- * from `now`.
+ * those that finish together in one message; once a message has run for the
+ * hold time it carries (2 ms unless the pool's backlog is deep), the results
+ * so far go back before the rest of it runs. Run times come from `now`.
  */
 export function createExecutor(
   handlers: TaskHandlers,

@@ -23,8 +23,6 @@ export const OP_INIT = 0;
 export const OP_RUN = 1;
 /** pool → worker: `[CANCEL, id]`: abort the running task's signal. */
 export const OP_CANCEL = 2;
-/** How long a worker holds results back while the backlog is shallow. */
-export const FLUSH_MS = 2;
 /** worker → pool: `[READY, names: string[], lowered: boolean]` after INIT; `lowered`: its thread priority went down. */
 export const OP_READY = 3;
 /** worker → pool: `[RESULTS, acks, id, status, value, runMs, …]`; `acks` = RUN messages done since the last. */
@@ -32,6 +30,9 @@ export const OP_RESULTS = 4;
 
 /** worker → pool: `[EXITING, code]`: the worker is closing itself. */
 export const OP_EXITING = 5;
+
+/** How long a worker holds results back while the backlog is shallow. */
+export const FLUSH_MS = 2;
 
 /** Result status: the handler returned `value`. */
 export const STATUS_OK = 0;
