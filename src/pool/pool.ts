@@ -123,7 +123,6 @@ export class WorkerPool extends EventTarget {
   #pressured = false;
   #refed = false;
   #meanRunMs: number | undefined;
-  #hold = FLUSH_MS;
   #startError: unknown;
   #idleTimer: TimerHandle | undefined;
   #keepAlive: TimerHandle | undefined;
@@ -369,26 +368,22 @@ export class WorkerPool extends EventTarget {
   }
 
   /**
-   * Returns how many tasks to send ahead to each of `workers` workers, and
-   * sets how long they may hold results back ({@link FLUSH_MS} normally).
-   * Normally that is `pipelineMs` of run time; while the queue holds more
-   * than twice that per worker, half a worker's share of the queue, up to
-   * `backlogBatchMs`, and results are held as long, so tasks and results
-   * cross in fewer messages.
+   * Run time, in ms, to send ahead to each of `workers` workers: `pipelineMs`;
+   * while the queue holds more than twice that per worker, half a worker's
+   * share of the queue, up to `backlogBatchMs`, so that tasks and (held back
+   * as long) results cross in fewer messages.
    */
-  #window(workers: number): number {
+  #ahead(workers: number): number {
     const o = this.#options;
     const mean = this.#meanRunMs;
-    let ahead = o.pipelineMs;
-    let hold = FLUSH_MS;
-    if (mean !== undefined && o.backlogBatchMs > ahead) {
-      const half = (this.#queue.ready * mean) / Math.max(1, workers) / 2;
-      if (half > ahead) {
-        ahead = Math.min(o.backlogBatchMs, half);
-        hold = ahead;
-      }
-    }
-    this.#hold = hold;
+    if (mean === undefined || o.backlogBatchMs <= o.pipelineMs) return o.pipelineMs;
+    const half = (this.#queue.ready * mean) / Math.max(1, workers) / 2;
+    return half > o.pipelineMs ? Math.min(o.backlogBatchMs, half) : o.pipelineMs;
+  }
+
+  /** Tasks to send ahead to each worker for `ahead` ms of run time. */
+  #window(ahead: number): number {
+    const mean = this.#meanRunMs;
     if (mean === undefined) return INITIAL_WINDOW;
     const w = Math.ceil(ahead / Math.max(mean, 0.0005));
     return w < 2 ? 2 : w > MAX_WINDOW ? MAX_WINDOW : w;
@@ -409,7 +404,10 @@ export class WorkerPool extends EventTarget {
         if (queue.ready > spare) this.#grow(queue.ready - spare);
       }
       const open = this.#slots.filter((s) => s.ready && !s.retiring);
-      const window = this.#window(open.length);
+      const ahead = this.#ahead(open.length);
+      // A worker sent a deep backlog's worth holds its results back as long.
+      const hold = ahead > this.#options.pipelineMs ? ahead : FLUSH_MS;
+      const window = this.#window(ahead);
       const batch = Math.max(1, Math.min(MAX_BATCH, Math.ceil(window / MAX_MESSAGES)));
       open.sort((a, b) => a.inflight.size - b.inflight.size);
       let progress = true;
@@ -420,7 +418,7 @@ export class WorkerPool extends EventTarget {
           if (slot.messages >= MAX_MESSAGES) continue;
           const room = Math.min(window - slot.inflight.size, slot.room, share, batch);
           if (room <= 0) continue;
-          if (this.#post(slot, room) > 0) progress = true;
+          if (this.#post(slot, room, hold) > 0) progress = true;
           if (queue.ready === 0) break;
         }
       }
@@ -431,9 +429,9 @@ export class WorkerPool extends EventTarget {
     this.#checkWater();
   }
 
-  /** Posts up to `n` queued tasks to `slot` in one message; returns how many. */
-  #post(slot: WorkerSlot, n: number): number {
-    const message: unknown[] = [OP_RUN, this.#hold];
+  /** Posts up to `n` queued tasks to `slot` in one message holding results `hold` ms; returns how many. */
+  #post(slot: WorkerSlot, n: number, hold: number): number {
+    const message: unknown[] = [OP_RUN, hold];
     let transfer: Transferable[] | undefined;
     const tasks: Task[] = [];
     for (let i = 0; i < n; i++) {
