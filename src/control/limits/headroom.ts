@@ -56,12 +56,14 @@ const Z = 2;
  *   whose latency was flat, half the way back to it (capacity that returns
  *   is found in a few rounds), a memory that a step up into queueing, a
  *   shrink right after such a jump, or a drop lowers; only when at least
- *   half the round's calls started with the limit full (a lull is not a
- *   reason to grow), and never past the resource ceilings;
+ *   half the round's calls, and half of all calls since the limit last
+ *   moved, started with the limit full (neither a lull nor a short burst
+ *   is a reason to grow), and never past the resource ceilings;
  * - between the two it holds, so it does not saw up and down.
  *
  * The no-load latency is re-measured every `probeIntervalMs` (plus jitter)
- * at half the limit, on 256 calls or what settled in 2 s. No probe runs
+ * at half the limit, on 256 calls or what settled in 2 s; the limit then
+ * returns to where it was, with what was known about that level. No probe runs
  * while the memory ceiling (or, for `cpuBound: true`, the CPU count) holds
  * the limit: latency decides nothing then. Monitor samples set the ceilings:
  * the CPUs divided by the cores each task uses (so a CPU-bound pool stops at
@@ -106,6 +108,8 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
   let windowDrops = 0;
   let droppedAt = 0; // highest inflight among this round's drops
   let reached = 0;
+  let reachedHere = 0; // calls since the last change that started with the limit full
+  let seenHere = 0; // calls since the last change
   let windowStart = NaN;
   let blockAbove = Infinity;
   let blockUntil = -Infinity;
@@ -118,6 +122,7 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
   let probe: {
     level: number;
     restore: number;
+    jumped: boolean; // `jumped` of the level the probe returns to
     startedAt: number;
     rtts: Float64Array;
     starts: Float64Array;
@@ -143,6 +148,8 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
     grewInto = false;
     jumped = false;
     over = 0;
+    reachedHere = 0;
+    seenHere = 0;
     pooled = 0;
     poolNext = 0;
     evicted = now;
@@ -166,7 +173,12 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
     blockUntil = now + settleHold * (1 + 0.25 * random());
   };
 
-  const finishProbe = (now: number, restore: number, measured: Spread): void => {
+  const finishProbe = (
+    now: number,
+    restore: number,
+    measured: Spread,
+    wasJumped: boolean,
+  ): void => {
     const changed = noLoad === 0 || measured.median > noLoad * 1.5 ||
       measured.median < noLoad / 1.5;
     if (changed) {
@@ -184,6 +196,8 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
     scheduleProbe(now, 1);
     const to = Math.min(restore, cap(now));
     move(to, `no-load latency ${noLoad.toFixed(1)}ms re-measured: back to ${to}`, now);
+    // Back at the level it left, the probe has not changed how that level was reached.
+    if (to === restore) jumped = wasJumped;
   };
 
   const decide = (now: number): void => {
@@ -211,7 +225,8 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
     // Both medians are uncertain; their errors add. Queueing is sure past growBelow + Z se.
     const se = level * Math.hypot(here.se, noLoadSe);
     const queueing = level - Z * se > o.growBelow;
-    const full = reached * 2 >= windowCount + windowDrops;
+    // Full in this round and over all calls at this limit: a burst is not a reason to grow.
+    const full = reached * 2 >= windowCount + windowDrops && reachedHere * 2 >= seenHere;
     if (windowDrops > 0) {
       slowStart = false;
       const dropLevel = Math.max(1, Math.min(limit, droppedAt) - 1);
@@ -280,10 +295,12 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
     if (now >= nextProbe && limit > 1 && !held) {
       const level2 = Math.max(1, Math.floor(limit / 2));
       const restore = limit;
+      const restoreJumped = jumped;
       move(level2, `re-measure no-load latency at ${level2}`, now);
       probe = {
         level: level2,
         restore,
+        jumped: restoreJumped,
         startedAt: now,
         rtts: new Float64Array(PROBE_SAMPLES * 2),
         starts: new Float64Array(PROBE_SAMPLES * 2),
@@ -325,7 +342,7 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
             measured.count >= PROBE_SAMPLES || probe.count >= probe.rtts.length ||
             (waited && measured.count >= QUICK)
           ) {
-            finishProbe(now, probe.restore, measured);
+            finishProbe(now, probe.restore, measured, probe.jumped);
           }
         }
         return limit;
@@ -338,7 +355,11 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
         windowRtts[windowCount++] = rttMs;
         windowSum += rttMs;
       }
-      if (inflight >= limit) reached++;
+      if (inflight >= limit) {
+        reached++;
+        reachedHere++;
+      }
+      seenHere++;
       const seen = windowCount + windowDrops;
       const elapsed = now - windowStart;
       // A round lasts several latencies, so it is not just the calls that happened to be short.

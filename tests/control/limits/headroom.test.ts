@@ -90,6 +90,39 @@ describe("headroomLimit()", () => {
     assert.equal(until(10), again + Math.ceil((jumped - 1 - again) / 2));
   });
 
+  it("a probe of the no-load latency keeps what it knew about the level it returns to", () => {
+    const limit = headroomLimit({ initial: 4, max: 32, probeIntervalMs: 120_000, probeJitter: 0 });
+    let now = feed(limit, 0, 1000, 10, "full");
+    const until = (rttMs: number): number => {
+      const from = limit.limit;
+      for (let i = 0; i < 2000 && limit.limit === from; i++) {
+        now = feed(limit, now, 1, rttMs, "full");
+      }
+      return limit.limit;
+    };
+    const shrunk = until(25);
+    const jumped = until(10);
+    assert.equal(jumped, shrunk + Math.ceil((32 - shrunk) / 2), "first jump, toward 32");
+    // Calm, with the limit not full, until the first probe has been and gone.
+    for (let i = 0; i < 10_000 && !/re-measured/.test(limit.lastDecision?.reason ?? ""); i++) {
+      now = feed(limit, now, 1, 10, 1);
+    }
+    assert.match(limit.lastDecision?.reason ?? "", new RegExp(`back to ${jumped}$`));
+    const again = until(25);
+    assert.ok(again < jumped, `the jump queued after the probe: ${jumped} -> ${again}`);
+    // The level was still reached by a jump, so the memory of 32 is gone.
+    assert.equal(until(10), again + Math.ceil((jumped - 1 - again) / 2));
+  });
+
+  it("does not grow on a burst that fills the limit for one round", () => {
+    const limit = headroomLimit({ initial: 4 });
+    let now = feed(limit, 0, 300, 10, 2);
+    now = feed(limit, now, 40, 10, "full");
+    assert.equal(limit.limit, 4, "most calls at this limit found it with room to spare");
+    feed(limit, now, 400, 10, "full");
+    assert.equal(limit.limit, 8, "full for most calls: slow start doubles");
+  });
+
   it("does not grow during a lull (the limit never fills)", () => {
     const limit = headroomLimit({ initial: 4 });
     feed(limit, 0, 400, 10, 1);
