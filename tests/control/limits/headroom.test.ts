@@ -49,6 +49,31 @@ function feedSpread(
   return now + medianMs * 10;
 }
 
+/**
+ * Slow start to the maximum on flat 10 ms calls, then a driver: `until(rttMs)`
+ * feeds calls of that latency with the limit full, one at a time (so no slow
+ * call lands after a change), until the limit moves, and returns the new limit;
+ * `calm()` feeds one flat call with one in flight, which never grows it.
+ */
+function driver(limit: ReturnType<typeof headroomLimit>): {
+  until(rttMs: number): number;
+  calm(): void;
+} {
+  let now = feed(limit, 0, 1000, 10, "full");
+  return {
+    until(rttMs) {
+      const from = limit.limit;
+      for (let i = 0; i < 2000 && limit.limit === from; i++) {
+        now = feed(limit, now, 1, rttMs, "full");
+      }
+      return limit.limit;
+    },
+    calm() {
+      now = feed(limit, now, 1, 10, 1);
+    },
+  };
+}
+
 describe("headroomLimit()", () => {
   it("doubles while latency is flat and the limit is full", () => {
     const limit = headroomLimit({ initial: 4 });
@@ -73,14 +98,7 @@ describe("headroomLimit()", () => {
 
   it("a jump that finds queueing lowers the level it jumps toward", () => {
     const limit = headroomLimit({ initial: 4, max: 32, probeIntervalMs: 1e9 });
-    let now = feed(limit, 0, 1000, 10, "full");
-    const until = (rttMs: number): number => {
-      const from = limit.limit;
-      for (let i = 0; i < 2000 && limit.limit === from; i++) {
-        now = feed(limit, now, 1, rttMs, "full");
-      }
-      return limit.limit;
-    };
+    const { until } = driver(limit);
     const shrunk = until(25);
     const jumped = until(10);
     assert.equal(jumped, shrunk + Math.ceil((32 - shrunk) / 2), "first jump, toward 32");
@@ -92,20 +110,13 @@ describe("headroomLimit()", () => {
 
   it("a probe of the no-load latency keeps what it knew about the level it returns to", () => {
     const limit = headroomLimit({ initial: 4, max: 32, probeIntervalMs: 120_000, probeJitter: 0 });
-    let now = feed(limit, 0, 1000, 10, "full");
-    const until = (rttMs: number): number => {
-      const from = limit.limit;
-      for (let i = 0; i < 2000 && limit.limit === from; i++) {
-        now = feed(limit, now, 1, rttMs, "full");
-      }
-      return limit.limit;
-    };
+    const { until, calm } = driver(limit);
     const shrunk = until(25);
     const jumped = until(10);
     assert.equal(jumped, shrunk + Math.ceil((32 - shrunk) / 2), "first jump, toward 32");
     // Calm, with the limit not full, until the first probe has been and gone.
     for (let i = 0; i < 10_000 && !/re-measured/.test(limit.lastDecision?.reason ?? ""); i++) {
-      now = feed(limit, now, 1, 10, 1);
+      calm();
     }
     assert.match(limit.lastDecision?.reason ?? "", new RegExp(`back to ${jumped}$`));
     const again = until(25);
