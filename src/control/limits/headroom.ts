@@ -17,6 +17,7 @@ export type { HeadroomLimitOptions } from "./headroom-options.ts";
 
 const WINDOW = 32; // samples per decision round
 const POOL = 1024; // most recent latencies kept at the current limit
+const FADE = 1 - 1 / POOL; // per call: how much an older call counts toward "the limit was full"
 const PROBE_SAMPLES = 256;
 const PROBE_MS = 2000; // a probe at a low limit settles for fewer calls after this long
 // Settled calls behind a decision. The median of n exponential latencies is
@@ -56,9 +57,9 @@ const Z = 2;
  *   whose latency was flat, half the way back to it (capacity that returns
  *   is found in a few rounds), a memory that a step up into queueing, a
  *   shrink right after such a jump, or a drop lowers; only when at least
- *   half the round's calls, and half of all calls since the limit last
- *   moved, started with the limit full (neither a lull nor a short burst
- *   is a reason to grow), and never past the resource ceilings;
+ *   half the round's calls, and half of the last thousand or so since the
+ *   limit last moved, started with the limit full (neither a lull nor a
+ *   short burst is a reason to grow), and never past the resource ceilings;
  * - between the two it holds, so it does not saw up and down.
  *
  * The no-load latency is re-measured every `probeIntervalMs` (plus jitter)
@@ -108,8 +109,10 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
   let windowDrops = 0;
   let droppedAt = 0; // highest inflight among this round's drops
   let reached = 0;
-  let reachedHere = 0; // calls since the last change that started with the limit full
-  let seenHere = 0; // calls since the last change
+  // Calls since the last change, older ones fading over about POOL calls (so a
+  // long lull is not remembered forever): all, and those that found the limit full.
+  let seenHere = 0;
+  let reachedHere = 0;
   let windowStart = NaN;
   let blockAbove = Infinity;
   let blockUntil = -Infinity;
@@ -225,7 +228,7 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
     // Both medians are uncertain; their errors add. Queueing is sure past growBelow + Z se.
     const se = level * Math.hypot(here.se, noLoadSe);
     const queueing = level - Z * se > o.growBelow;
-    // Full in this round and over all calls at this limit: a burst is not a reason to grow.
+    // Full in this round and over the recent calls at this limit: a burst is no reason to grow.
     const full = reached * 2 >= windowCount + windowDrops && reachedHere * 2 >= seenHere;
     if (windowDrops > 0) {
       slowStart = false;
@@ -355,11 +358,12 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
         windowRtts[windowCount++] = rttMs;
         windowSum += rttMs;
       }
+      seenHere = seenHere * FADE + 1;
+      reachedHere *= FADE;
       if (inflight >= limit) {
         reached++;
         reachedHere++;
       }
-      seenHere++;
       const seen = windowCount + windowDrops;
       const elapsed = now - windowStart;
       // A round lasts several latencies, so it is not just the calls that happened to be short.

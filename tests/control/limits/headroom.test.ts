@@ -131,7 +131,16 @@ describe("headroomLimit()", () => {
     now = feed(limit, now, 40, 10, "full");
     assert.equal(limit.limit, 4, "most calls at this limit found it with room to spare");
     feed(limit, now, 400, 10, "full");
-    assert.equal(limit.limit, 8, "full for most calls: slow start doubles");
+    assert.ok(limit.limit > 4, "full for most calls: slow start grows it");
+  });
+
+  it("after a long lull, grows once most of the last thousand calls found the limit full", () => {
+    const limit = headroomLimit({ initial: 4, probeIntervalMs: 1e9 });
+    let now = feed(limit, 0, 5000, 10, 1);
+    now = feed(limit, now, 400, 10, "full");
+    assert.equal(limit.limit, 4, "400 full calls are fewer than half of the last thousand");
+    feed(limit, now, 1100, 10, "full");
+    assert.ok(limit.limit > 4, "the lull's 5,000 calls no longer outweigh the full ones");
   });
 
   it("does not grow during a lull (the limit never fills)", () => {
