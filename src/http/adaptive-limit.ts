@@ -7,6 +7,7 @@
 
 import type { Context, MiddlewareHandler } from "hono";
 import * as v from "valibot";
+import { custom } from "../config/custom.ts";
 import { parseOptions } from "../config/parse.ts";
 import type { AdaptiveLimiter } from "../control/limiter/adaptive-limiter.ts";
 import { LimiterQueueFullError, LimiterTimeoutError } from "../control/limiter/errors.ts";
@@ -36,10 +37,6 @@ export interface AdaptiveLimitOptions {
 }
 
 const DEFAULT_MAX_WAIT_MS = 1000;
-
-function custom<T>(check: (input: unknown) => boolean, expects: string) {
-  return Object.assign(v.custom<T>(check), { expects });
-}
 
 const schema = v.strictObject({
   queue: v.optional(

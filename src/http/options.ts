@@ -5,6 +5,7 @@
  */
 
 import * as v from "valibot";
+import { custom } from "../config/custom.ts";
 import { ConfigError } from "../config/config-error.ts";
 import { parseOptions } from "../config/parse.ts";
 import type { Clock } from "../internal/clock.ts";
@@ -56,10 +57,6 @@ export interface ResolvedControlAppOptions {
   readonly maxBodyBytes: number;
   readonly eventsHeartbeatMs: number;
   readonly clock: Clock;
-}
-
-function custom<T>(check: (input: unknown) => boolean, expects: string) {
-  return Object.assign(v.custom<T>(check), { expects });
 }
 
 const record = (what: string) =>

@@ -7,14 +7,11 @@
  */
 
 import * as v from "valibot";
+import { custom } from "../config/custom.ts";
 import { BATCH_MODES } from "../control/batch/types.ts";
 import type { BatchMode } from "../control/batch/types.ts";
 
 /** `v.custom` whose issues say `expects` instead of "unknown". */
-function custom<T>(check: (input: unknown) => boolean, expects: string) {
-  return Object.assign(v.custom<T>(check), { expects });
-}
-
 function whole(min: number) {
   return custom<number>(
     (input) => typeof input === "number" && Number.isInteger(input) && input >= min,

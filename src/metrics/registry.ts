@@ -6,6 +6,7 @@
  */
 
 import * as v from "valibot";
+import { custom } from "../config/custom.ts";
 import { parseOptions } from "../config/parse.ts";
 import { Counter } from "./counter.ts";
 import type { MetricFamily, MetricsSnapshot, MetricType } from "./family.ts";
@@ -31,10 +32,6 @@ export interface MetricsRegistryOptions {
 }
 
 type Metric = Counter | Gauge | HistogramMetric;
-
-function custom<T>(check: (input: unknown) => boolean, expects: string) {
-  return Object.assign(v.custom<T>(check), { expects });
-}
 
 const schema = v.strictObject({
   prefix: v.optional(

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { custom, hasMethods } from "../config/custom.ts";
 import { parseOptions } from "../config/parse.ts";
 import { createRuntimeAdapter } from "../runtime/detect.ts";
 import type { RuntimeAdapter } from "../runtime/types.ts";
@@ -56,16 +57,6 @@ export interface ResolvedMonitorOptions {
 }
 
 /** `v.custom`, with `expects` saying what was wanted instead of "unknown". */
-function custom<T>(check: (input: unknown) => boolean, expects: string) {
-  return Object.assign(v.custom<T>(check), { expects });
-}
-
-function hasMethods(input: unknown, names: readonly string[]): boolean {
-  if (typeof input !== "object" || input === null) return false;
-  const record = input as Record<string, unknown>;
-  return names.every((name) => typeof record[name] === "function");
-}
-
 const ADAPTER_METHODS = ["cpu", "memory", "cpuTime", "loadAverage", "pressure"];
 const ADAPTER_EXPECTS = "a RuntimeAdapter (cpu, memory, cpuTime, loadAverage and pressure methods)";
 

@@ -18,6 +18,7 @@ import type {
   ThrottlingSample,
 } from "./sample.ts";
 import type { PressureLevel } from "./thresholds.ts";
+import { subscribe } from "../internal/events.ts";
 
 const startSchema = v.object({ intervalMs: v.optional(intervalSchema) });
 
@@ -152,12 +153,7 @@ export class ResourceMonitor extends EventTarget {
     listener: (detail: ResourceMonitorEventMap[K]) => void,
     options: { readonly signal?: AbortSignal } = {},
   ): () => void {
-    const handler = (event: Event): void => {
-      listener((event as CustomEvent<ResourceMonitorEventMap[K]>).detail);
-    };
-    const listenerOptions = options.signal === undefined ? {} : { signal: options.signal };
-    this.addEventListener(type, handler, listenerOptions);
-    return () => this.removeEventListener(type, handler);
+    return subscribe(this, type, listener, options.signal);
   }
 
   /** Reads the adapter once, updates the level and dispatches the events. */

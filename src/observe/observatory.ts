@@ -13,6 +13,7 @@ import { type ObservedMetrics, observedMetrics } from "./metrics.ts";
 import { resolveObserveOptions } from "./options.ts";
 import { componentStatus, machineStatus, readiness } from "./status.ts";
 import type { Components, DecisionRecord, ObserveOptions, Status } from "./types.ts";
+import { subscribe } from "../internal/events.ts";
 
 /** What each event of an {@link Observatory} carries in `CustomEvent.detail`. */
 export interface ObservatoryEventMap {
@@ -166,11 +167,7 @@ export class Observatory extends EventTarget {
     listener: (detail: ObservatoryEventMap[K]) => void,
     options: { readonly signal?: AbortSignal } = {},
   ): () => void {
-    const handler = (event: Event): void => {
-      listener((event as CustomEvent<ObservatoryEventMap[K]>).detail);
-    };
-    this.addEventListener(type, handler, options.signal ? { signal: options.signal } : {});
-    return () => this.removeEventListener(type, handler);
+    return subscribe(this, type, listener, options.signal);
   }
 
   /**

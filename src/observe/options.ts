@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { custom } from "../config/custom.ts";
 import { parseOptions } from "../config/parse.ts";
 import { DynamicBatchSizer } from "../control/batch/dynamic-batch-sizer.ts";
 import { CircuitBreaker } from "../control/brake/circuit-breaker.ts";
@@ -19,10 +20,6 @@ export interface ResolvedObserveOptions {
   readonly registry: MetricsRegistry;
   readonly keepDecisions: number;
   readonly clock: Clock;
-}
-
-function custom<T>(check: (input: unknown) => boolean, expects: string) {
-  return Object.assign(v.custom<T>(check), { expects });
 }
 
 /** Components of one kind by name; names are label values, so not empty. */

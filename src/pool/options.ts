@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { custom } from "../config/custom.ts";
 import { ConfigError } from "../config/config-error.ts";
 import { parseOptions } from "../config/parse.ts";
 import type { RuntimeAdapter, WorkerResourceLimits } from "../runtime/types.ts";
@@ -81,10 +82,6 @@ export interface ResolvedPoolOptions {
   readonly name: string;
   readonly resourceLimits: WorkerResourceLimits | undefined;
   readonly adapter: RuntimeAdapter | undefined;
-}
-
-function custom<T>(check: (input: unknown) => boolean, expects: string) {
-  return Object.assign(v.custom<T>(check), { expects });
 }
 
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));

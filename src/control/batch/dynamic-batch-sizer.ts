@@ -18,6 +18,7 @@ import type {
   ResolvedSizerOptions,
 } from "./options.ts";
 import type { BatchPolicy, BatchSizeAdjusted, BatchStats } from "./types.ts";
+import { subscribe } from "../../internal/events.ts";
 
 /** What each event of a {@link DynamicBatchSizer} carries in `CustomEvent.detail`. */
 export interface DynamicBatchSizerEventMap {
@@ -360,12 +361,7 @@ export class DynamicBatchSizer extends EventTarget {
     listener: (detail: DynamicBatchSizerEventMap[K]) => void,
     options: { readonly signal?: AbortSignal } = {},
   ): () => void {
-    const handler = (event: Event): void => {
-      listener((event as CustomEvent<DynamicBatchSizerEventMap[K]>).detail);
-    };
-    const listenerOptions = options.signal === undefined ? {} : { signal: options.signal };
-    this.addEventListener(type, handler, listenerOptions);
-    return () => this.removeEventListener(type, handler);
+    return subscribe(this, type, listener, options.signal);
   }
 
   /** Unsubscribes from the monitor; a second call does nothing. */

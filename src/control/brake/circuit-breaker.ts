@@ -1,13 +1,14 @@
 import * as v from "valibot";
+import { custom } from "../../config/custom.ts";
 import { parseOptions } from "../../config/parse.ts";
-import { systemClock } from "../../internal/clock.ts";
-import { timerScheduler } from "../../monitor/scheduler.ts";
 import type { Scheduler } from "../../monitor/scheduler.ts";
+import { clockOption, schedulerOption } from "../shared-options.ts";
 import type { Decision } from "../types.ts";
 import { CIRCUIT_STATES, CircuitOpenError } from "./circuit-open-error.ts";
 import type { CircuitState } from "./circuit-open-error.ts";
 import { countWindow, timeWindow } from "./outcome-window.ts";
 import type { OutcomeWindow } from "./outcome-window.ts";
+import { subscribe } from "../../internal/events.ts";
 
 /** Options of a {@link CircuitBreaker}. */
 export interface CircuitBreakerOptions {
@@ -67,10 +68,6 @@ export interface CircuitStats {
   readonly failureRatio: number;
 }
 
-function custom<T>(check: (input: unknown) => boolean, expects: string) {
-  return Object.assign(v.custom<T>(check), { expects });
-}
-
 const positive = v.pipe(v.number(), v.finite(), v.gtValue(0));
 const whole = v.pipe(v.number(), v.integer(), v.minValue(1));
 
@@ -86,19 +83,8 @@ const schema = v.pipe(
       custom<(error: unknown) => boolean>((input) => typeof input === "function", "a function"),
     ),
     name: v.optional(v.string(), "default"),
-    clock: v.optional(
-      custom<() => number>((input) => typeof input === "function", "a function returning ms"),
-      () => systemClock,
-    ),
-    scheduler: v.optional(
-      custom<Scheduler>(
-        (input) =>
-          typeof (input as Scheduler | null)?.set === "function" &&
-          typeof (input as Scheduler).clear === "function",
-        "a Scheduler (set, clear)",
-      ),
-      () => timerScheduler,
-    ),
+    clock: clockOption,
+    scheduler: schedulerOption,
   }),
   v.check(
     (o) => o.windowMs === undefined || o.windowSize === undefined,
@@ -256,11 +242,7 @@ export class CircuitBreaker extends EventTarget {
     listener: (detail: CircuitBreakerEventMap[K]) => void,
     options: { readonly signal?: AbortSignal } = {},
   ): () => void {
-    const handler = (event: Event): void => {
-      listener((event as CustomEvent<CircuitBreakerEventMap[K]>).detail);
-    };
-    this.addEventListener(type, handler, options.signal ? { signal: options.signal } : {});
-    return () => this.removeEventListener(type, handler);
+    return subscribe(this, type, listener, options.signal);
   }
 
   /** Cancels the half-open timer; the state is still read correctly from the clock. */

@@ -1,13 +1,17 @@
 import * as v from "valibot";
 import { parseOptions } from "../../config/parse.ts";
-import { systemClock } from "../../internal/clock.ts";
 import type { ResourceSample } from "../../monitor/sample.ts";
-import { timerScheduler } from "../../monitor/scheduler.ts";
 import type { Scheduler } from "../../monitor/scheduler.ts";
 import { PRESSURE_LEVELS } from "../../monitor/thresholds.ts";
 import type { PressureLevel } from "../../monitor/thresholds.ts";
-import type { SampleEventSource } from "../limiter/options.ts";
+import {
+  clockOption,
+  monitorOption,
+  type SampleEventSource,
+  schedulerOption,
+} from "../shared-options.ts";
 import type { Decision } from "../types.ts";
+import { subscribe } from "../../internal/events.ts";
 
 /** Options of an {@link EmergencyBrake}. Defaults are the production settings of seed 004. */
 export interface EmergencyBrakeOptions {
@@ -47,10 +51,6 @@ export interface EmergencyBrakeEventMap {
   readonly decision: Decision;
 }
 
-function custom<T>(check: (input: unknown) => boolean, expects: string) {
-  return Object.assign(v.custom<T>(check), { expects });
-}
-
 const nonNegative = v.pipe(v.number(), v.minValue(0));
 
 const schema = v.strictObject({
@@ -58,28 +58,10 @@ const schema = v.strictObject({
   throttleLevel: v.optional(v.picklist(["moderate", "high", "critical"]), "high"),
   minPauseMs: v.optional(v.pipe(nonNegative, v.finite()), 8000),
   maxWaitMs: v.optional(nonNegative, 45_000),
-  monitor: v.optional(
-    custom<SampleEventSource>(
-      (input) =>
-        typeof (input as SampleEventSource | null)?.addEventListener === "function" &&
-        typeof (input as SampleEventSource).removeEventListener === "function",
-      "an EventTarget dispatching `sample` events, such as a ResourceMonitor",
-    ),
-  ),
+  monitor: monitorOption,
   name: v.optional(v.string(), "default"),
-  clock: v.optional(
-    custom<() => number>((input) => typeof input === "function", "a function returning ms"),
-    () => systemClock,
-  ),
-  scheduler: v.optional(
-    custom<Scheduler>(
-      (input) =>
-        typeof (input as Scheduler | null)?.set === "function" &&
-        typeof (input as Scheduler).clear === "function",
-      "a Scheduler (set, clear)",
-    ),
-    () => timerScheduler,
-  ),
+  clock: clockOption,
+  scheduler: schedulerOption,
 });
 
 interface RecoveryWaiter {
@@ -259,11 +241,7 @@ export class EmergencyBrake extends EventTarget {
     listener: (detail: EmergencyBrakeEventMap[K]) => void,
     options: { readonly signal?: AbortSignal } = {},
   ): () => void {
-    const handler = (event: Event): void => {
-      listener((event as CustomEvent<EmergencyBrakeEventMap[K]>).detail);
-    };
-    this.addEventListener(type, handler, options.signal ? { signal: options.signal } : {});
-    return () => this.removeEventListener(type, handler);
+    return subscribe(this, type, listener, options.signal);
   }
 
   /** Stops listening to the monitor and cancels the pause timer; the brake keeps its state. */

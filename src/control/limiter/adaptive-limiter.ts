@@ -14,6 +14,7 @@ import { nextWaiter, Partition } from "./partition.ts";
 import type { Waiter } from "./partition.ts";
 import type { Outcome, Permit } from "./permit.ts";
 import { WaitStats } from "./wait-stats.ts";
+import { subscribe } from "../../internal/events.ts";
 
 /** Options of {@link AdaptiveLimiter.acquire}. */
 export interface AcquireOptions {
@@ -407,12 +408,7 @@ export class AdaptiveLimiter extends EventTarget {
     listener: (detail: AdaptiveLimiterEventMap[K]) => void,
     options: { readonly signal?: AbortSignal } = {},
   ): () => void {
-    const handler = (event: Event): void => {
-      listener((event as CustomEvent<AdaptiveLimiterEventMap[K]>).detail);
-    };
-    const listenerOptions = options.signal === undefined ? {} : { signal: options.signal };
-    this.addEventListener(type, handler, listenerOptions);
-    return () => this.removeEventListener(type, handler);
+    return subscribe(this, type, listener, options.signal);
   }
 
   /** Stops listening to the `monitor`; permits out and waiters are left alone. */

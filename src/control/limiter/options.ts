@@ -1,20 +1,18 @@
 import * as v from "valibot";
+import { custom, hasMethods } from "../../config/custom.ts";
 import { parseOptions } from "../../config/parse.ts";
-import { systemClock } from "../../internal/clock.ts";
-import type { ResourceSample } from "../../monitor/sample.ts";
-import { timerScheduler } from "../../monitor/scheduler.ts";
 import type { Scheduler } from "../../monitor/scheduler.ts";
 import type { Limit, ResourcePolicy } from "../types.ts";
 import { headroomLimit } from "../limits/headroom.ts";
+import {
+  clockOption,
+  monitorOption,
+  type SampleEventSource,
+  schedulerOption,
+} from "../shared-options.ts";
 import { constantLimit } from "./constant-limit.ts";
 
-/** Anything that dispatches `sample` events carrying a `ResourceSample`, such as a `ResourceMonitor`. */
-export interface SampleEventSource {
-  addEventListener(type: "sample", listener: (event: Event) => void): void;
-  removeEventListener(type: "sample", listener: (event: Event) => void): void;
-  /** The most recent sample, applied when the limiter is created. */
-  readonly latest?: ResourceSample | undefined;
-}
+export type { SampleEventSource } from "../shared-options.ts";
 
 /** One operation type's guaranteed fraction of the limit. */
 export interface PartitionOptions {
@@ -77,16 +75,6 @@ export interface ResolvedLimiterOptions {
   readonly policy?: ResourcePolicy | undefined;
 }
 
-function custom<T>(check: (input: unknown) => boolean, expects: string) {
-  return Object.assign(v.custom<T>(check), { expects });
-}
-
-function hasMethods(input: unknown, names: readonly string[]): boolean {
-  if (typeof input !== "object" || input === null) return false;
-  const record = input as Record<string, unknown>;
-  return names.every((name) => typeof record[name] === "function");
-}
-
 const wholePositive = v.pipe(v.number(), v.integer(), v.minValue(1));
 
 const limitSchema = v.union([
@@ -120,14 +108,8 @@ const partitionsSchema = v.pipe(
 const optionsSchema = v.strictObject({
   limit: v.optional(limitSchema, () => headroomLimit()),
   name: v.optional(v.string(), "default"),
-  clock: v.optional(
-    custom<() => number>((input) => typeof input === "function", "a function returning ms"),
-    () => systemClock,
-  ),
-  scheduler: v.optional(
-    custom<Scheduler>((input) => hasMethods(input, ["set", "clear"]), "a Scheduler (set, clear)"),
-    () => timerScheduler,
-  ),
+  clock: clockOption,
+  scheduler: schedulerOption,
   order: v.optional(v.picklist(["fifo", "lifo"]), "fifo"),
   maxWaitMs: v.optional(
     v.union([v.literal(Infinity), v.pipe(v.number(), v.minValue(0))]),
@@ -136,12 +118,7 @@ const optionsSchema = v.strictObject({
   maxQueue: v.optional(unbounded, Infinity),
   partitions: v.optional(partitionsSchema, {}),
   staticLimit: v.optional(v.pipe(v.number(), v.finite(), v.integer()), 0),
-  monitor: v.optional(
-    custom<SampleEventSource>(
-      (input) => hasMethods(input, ["addEventListener", "removeEventListener"]),
-      "an EventTarget dispatching `sample` events, such as a ResourceMonitor",
-    ),
-  ),
+  monitor: monitorOption,
   policy: v.optional(
     custom<ResourcePolicy>((input) => hasMethods(input, ["ceiling"]), "a ResourcePolicy"),
   ),

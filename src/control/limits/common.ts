@@ -6,6 +6,7 @@
  */
 
 import * as v from "valibot";
+import { custom } from "../../config/custom.ts";
 import { ConfigError, type ConfigIssue } from "../../config/config-error.ts";
 import type { Random } from "../../internal/random.ts";
 import type { Decision, DecisionListener } from "../types.ts";
@@ -51,10 +52,6 @@ export function clamp(value: number, min: number, max: number): number {
 }
 
 /** `v.custom`, with `expects` saying what was wanted instead of "unknown". */
-function custom<T>(check: (input: unknown) => boolean, expects: string) {
-  return Object.assign(v.custom<T>(check), { expects });
-}
-
 type NumberSchema = v.GenericSchema<number, number>;
 
 /** A whole number >= 1. */

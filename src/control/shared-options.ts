@@ -1,0 +1,43 @@
+/**
+ * Option schemas shared by the control components that read a clock, set
+ * timers or listen to a monitor.
+ *
+ * @module
+ */
+
+import * as v from "valibot";
+import { custom, hasMethods } from "../config/custom.ts";
+import { type Clock, systemClock } from "../internal/clock.ts";
+import type { ResourceSample } from "../monitor/sample.ts";
+import { type Scheduler, timerScheduler } from "../monitor/scheduler.ts";
+
+/** Anything that dispatches `sample` events carrying a `ResourceSample`, such as a `ResourceMonitor`. */
+export interface SampleEventSource {
+  addEventListener(type: "sample", listener: (event: Event) => void): void;
+  removeEventListener(type: "sample", listener: (event: Event) => void): void;
+  /** The most recent sample, applied when the component is created. */
+  readonly latest?: ResourceSample | undefined;
+}
+
+/** `clock`: a function returning milliseconds; {@link systemClock} when left out. */
+export const clockOption: v.GenericSchema<Clock | undefined, Clock> = v.optional(
+  custom<Clock>((input) => typeof input === "function", "a function returning ms"),
+  () => systemClock,
+);
+
+/** `scheduler`: where timers are set; real timers when left out. */
+export const schedulerOption: v.GenericSchema<Scheduler | undefined, Scheduler> = v.optional(
+  custom<Scheduler>((input) => hasMethods(input, ["set", "clear"]), "a Scheduler (set, clear)"),
+  () => timerScheduler,
+);
+
+/** `monitor`: a source of resource samples, optional. */
+export const monitorOption: v.GenericSchema<
+  SampleEventSource | undefined,
+  SampleEventSource | undefined
+> = v.optional(
+  custom<SampleEventSource>(
+    (input) => hasMethods(input, ["addEventListener", "removeEventListener"]),
+    "an EventTarget dispatching `sample` events, such as a ResourceMonitor",
+  ),
+);
