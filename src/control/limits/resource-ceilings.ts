@@ -7,7 +7,9 @@
  *   saturated one only shows it is at least `busy / inflight`.
  * - Memory: memory in use is fitted against tasks in flight (a decayed least
  *   squares line); the slope is the footprint per task, the intercept the
- *   rest. The ceiling is how many tasks fit under the limit minus a reserve.
+ *   rest. The ceiling is how many tasks fit under the limit minus a reserve;
+ *   it falls at once when that estimate drops, unless by less than a quarter
+ *   of a task that half the reserve covers (noise around a whole number).
  *   Until a footprint is known the ceiling is twice the most tasks seen in
  *   flight at a sample, so the cliff cannot be reached blind.
  *
@@ -39,6 +41,7 @@ export interface ResourceCeilings {
 }
 
 const DECAY = 0.9;
+const DIP_TASKS = 0.25; // the most a ceiling estimate may dip, in tasks, before it falls
 
 /** Creates the ceiling estimator. */
 export function resourceCeilings(settings: CeilingSettings): ResourceCeilings {
@@ -86,8 +89,10 @@ export function resourceCeilings(settings: CeilingSettings): ResourceCeilings {
     }
     const rest = my - slope * mx;
     const raw = (limit * (1 - settings.memoryReserve) - rest) / slope;
-    // Hysteresis: fall at once, rise only by a clear margin, so noise does not flap it.
-    if (raw < memory || raw >= memory + 1) memory = Math.max(1, Math.floor(raw));
+    // Hysteresis, so noise does not flap it: rise by a clear margin; fall at
+    // once, unless the dip is under a quarter of a task and half the reserve.
+    const dip = Math.min(DIP_TASKS, (limit * settings.memoryReserve) / 2 / slope);
+    if (raw < memory - dip || raw >= memory + 1) memory = Math.max(1, Math.floor(raw));
   };
 
   return {

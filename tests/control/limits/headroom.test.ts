@@ -298,6 +298,34 @@ describe("headroomLimit()", () => {
     assert.equal(other.limit, 16);
   });
 
+  it("does not lower the memory ceiling for a dip of under a quarter of a task", () => {
+    const limit = headroomLimit({ initial: 16, perTaskMemoryBytes: 100 * MB });
+    feed(limit, 0, 10, 10, 16);
+    // 16 in flight hold 1600 of 2000 MB, so 400 MB is the rest; with the 5 % reserve,
+    // (memoryLimit x 0.95 - 400 MB) / 100 MB tasks fit. Pick the limit for `tasks`.
+    const fitting = (tasks: number) =>
+      sample({ memoryBytes: 2000 * MB, memoryLimit: ((tasks * 100 + 400) / 0.95) * MB });
+    limit.observe(fitting(16.1));
+    assert.equal(limit.limit, 16);
+    limit.observe(fitting(15.9));
+    assert.equal(limit.limit, 16, "0.1 task short of 16: noise around a whole number");
+    limit.observe(fitting(15.7));
+    assert.equal(limit.limit, 15, "0.3 task short: the ceiling falls");
+    assert.match(limit.lastDecision?.reason ?? "", /memory ceiling 15/);
+    // A reserve of 0.5 % is about 10 MB: half of it covers a twentieth of a task, not 0.1.
+    const tight = headroomLimit({
+      initial: 16,
+      perTaskMemoryBytes: 100 * MB,
+      memoryReserve: 0.005,
+    });
+    feed(tight, 0, 10, 10, 16);
+    const tightly = (tasks: number) =>
+      sample({ memoryBytes: 2000 * MB, memoryLimit: ((tasks * 100 + 400) / 0.995) * MB });
+    tight.observe(tightly(16.1));
+    tight.observe(tightly(15.9));
+    assert.equal(tight.limit, 15);
+  });
+
   it("draws probe jitter only from the injected random source", () => {
     const draws: number[] = [];
     const limit = headroomLimit({ random: () => (draws.push(1), 0.5) });
