@@ -62,7 +62,9 @@ const Z = 2;
  *   short burst is a reason to grow), and never past the resource ceilings;
  * - between the two it holds, so it does not saw up and down.
  *
- * The no-load latency is re-measured every `probeIntervalMs` (plus jitter)
+ * The no-load latency is first measured at the initial limit, and refined by
+ * more calls there, while they agree with it, until the limit first moves.
+ * It is re-measured every `probeIntervalMs` (plus jitter)
  * at half the limit, on 256 calls or what settled in 2 s; the limit then
  * returns to where it was, with what was known about that level. No probe runs
  * while the memory ceiling (or, for `cpuBound: true`, the CPU count) holds
@@ -95,6 +97,7 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
   let noLoad = 0; // no-load median latency, ms; 0 until measured
   let noLoadSure = false; // measured on a full probe, not just the first calls
   let noLoadSe = Infinity; // relative standard error of noLoad
+  let refining = true; // more calls at the initial limit still refine noLoad
   let changedAt = -Infinity;
   const pool = new Float64Array(POOL);
   const poolStarts = new Float64Array(POOL);
@@ -222,6 +225,15 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
       noLoad = here.median;
       noLoadSe = here.se;
       scheduleProbe(now, 1 / 3);
+    } else if (refining && changedAt === -Infinity && windowDrops === 0) {
+      // Until the limit first moves, more calls at the initial limit refine that
+      // estimate, as long as they agree with it; once they surely differ, the
+      // service changed, and that is for the loop to act on.
+      const ratio = here.median / noLoad;
+      if (Math.abs(ratio - 1) <= Z * ratio * Math.hypot(here.se, noLoadSe)) {
+        noLoad = here.median;
+        noLoadSe = here.se;
+      } else refining = false;
     }
     const counted = here.count;
     const level = counted > 0 ? here.median / noLoad : 1;

@@ -39,12 +39,14 @@ function feedSpread(
   from: number,
   count: number,
   medianMs: number,
+  inflight: number | "full" = "full",
 ): number {
   let now = from;
   for (let i = 0; i < count; i++) {
     now += 1;
     const rttMs = medianMs * Math.exp(4 * (((i * 0.6180339887) % 1) - 0.5));
-    limit.update({ now: now + rttMs, rttMs, inflight: limit.limit, dropped: false });
+    const out = inflight === "full" ? limit.limit : inflight;
+    limit.update({ now: now + rttMs, rttMs, inflight: out, dropped: false });
   }
   return now + medianMs * 10;
 }
@@ -141,6 +143,18 @@ describe("headroomLimit()", () => {
     assert.equal(limit.limit, 4, "400 full calls are fewer than half of the last thousand");
     feed(limit, now, 1100, 10, "full");
     assert.ok(limit.limit > 4, "the lull's 5,000 calls no longer outweigh the full ones");
+  });
+
+  it("keeps refining the first no-load estimate until the limit first moves", () => {
+    const limit = headroomLimit({ initial: 4 });
+    // The first estimate comes from the first of these calls, with the limit not yet full.
+    let now = feedSpread(limit, 0, 100, 10, 2);
+    // The same level on many more calls reads 12 ms: within the first estimate's error, so
+    // these are more samples of the no-load latency, not 1.2x it (which would hold the limit).
+    now = feedSpread(limit, now, 1000, 12, 2);
+    feedSpread(limit, now, 600, 12);
+    assert.ok(limit.limit > 4, `grew from the initial limit to ${limit.limit}`);
+    assert.match(limit.lastDecision?.reason ?? "", /grow/);
   });
 
   it("does not grow during a lull (the limit never fills)", () => {
