@@ -62,9 +62,10 @@ const Z = 2;
  *   short burst is a reason to grow), and never past the resource ceilings;
  * - between the two it holds, so it does not saw up and down.
  *
- * The no-load latency is first measured at the initial limit, and refined by
- * more calls there, while they agree with it, until the limit first moves.
- * It is re-measured every `probeIntervalMs` (plus jitter)
+ * The no-load latency is first measured at the initial limit; until the
+ * limit first moves, more calls there refine it where it would otherwise hold
+ * the limit, as long as they agree with it. It is re-measured every
+ * `probeIntervalMs` (plus jitter)
  * at half the limit, on 256 calls or what settled in 2 s; the limit then
  * returns to where it was, with what was known about that level. No probe runs
  * while the memory ceiling (or, for `cpuBound: true`, the CPU count) holds
@@ -226,11 +227,15 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
       noLoadSe = here.se;
       scheduleProbe(now, 1 / 3);
     } else if (refining && changedAt === -Infinity && windowDrops === 0) {
-      // Until the limit first moves, more calls at the initial limit refine that
-      // estimate, as long as they agree with it; once they surely differ, the
+      // Until the limit first moves, calls at the initial limit are more samples
+      // of the no-load latency. Where the first estimate would hold the limit
+      // (latency reads above growBelow against it) and they agree with it within
+      // two standard errors, they refine it; once they surely differ, the
       // service changed, and that is for the loop to act on.
       const ratio = here.median / noLoad;
-      if (Math.abs(ratio - 1) <= Z * ratio * Math.hypot(here.se, noLoadSe)) {
+      if (ratio < o.growBelow) {
+        // Close enough to grow on: nothing to refine.
+      } else if (Math.abs(ratio - 1) <= Z * ratio * Math.hypot(here.se, noLoadSe)) {
         noLoad = here.median;
         noLoadSe = here.se;
       } else refining = false;
