@@ -52,8 +52,9 @@ const Z = 2;
  *   eighth of `holdMs`, a quarter while it recurs: no longer, so capacity
  *   that comes back is found within seconds;
  * - latency below `growBelow` times no-load grows it, doubling until the
- *   first sign of congestion and then by 1, once 256 calls say so or as
- *   soon as it is one standard error below; then, below the highest limit
+ *   first sign of congestion (before the first probe, a rise past one
+ *   standard error of both medians) and then by 1, once 256 calls say so or
+ *   as soon as it is one standard error below; then, below the highest limit
  *   whose latency was flat, half the way back to it (capacity that returns
  *   is found in a few rounds), a memory that a step up into queueing, a
  *   shrink right after such a jump, or a drop lowers; only when at least
@@ -247,6 +248,9 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
     const queueing = level - Z * se > o.growBelow;
     // Full in this round and over the recent calls at this limit: a burst is no reason to grow.
     const full = reached * 2 >= windowCount + windowDrops && reachedHere * 2 >= seenHere;
+    // Before the first probe the no-load latency rests on the first calls alone, so slow
+    // start stops only on a rise past one standard error of both medians.
+    const roughStart = slowStart && !noLoadSure && level - se < o.growBelow;
     if (windowDrops > 0) {
       slowStart = false;
       const dropLevel = Math.max(1, Math.min(limit, droppedAt) - 1);
@@ -283,11 +287,11 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
       holdAbove(limit - 1, now);
       move(limit - 1, `latency ${level.toFixed(2)}x no-load after growing: step back, hold`, now);
     } else if (
-      level < o.growBelow && full &&
+      (level < o.growBelow || roughStart) && full &&
       (counted >= (slowStart ? QUICK : SURE) || (counted >= QUICK && level + se < o.growBelow))
     ) {
       const ceiling = cap(now);
-      healthy = Math.max(healthy, limit);
+      if (level < o.growBelow) healthy = Math.max(healthy, limit);
       const jump = !slowStart && level + se < o.growBelow && healthy - limit > 2; // a step past 1
       const step = slowStart ? limit : jump ? Math.ceil((healthy - limit) / 2) : 1;
       const to = Math.min(limit + step, Math.max(ceiling, limit));

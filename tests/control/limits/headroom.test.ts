@@ -157,6 +157,23 @@ describe("headroomLimit()", () => {
     assert.match(limit.lastDecision?.reason ?? "", /grow/);
   });
 
+  it("before the first probe, slow start stops only on a rise past the first estimate's error", () => {
+    const steady = headroomLimit({ initial: 4, probeIntervalMs: 1e9 });
+    const noisy = headroomLimit({ initial: 4, probeIntervalMs: 1e9 });
+    // Flat at 10 ms: slow start doubles both to 8 on the first estimate.
+    let now = feed(steady, 0, 150, 10, "full");
+    feedSpread(noisy, 0, 150, 10);
+    assert.equal(steady.limit, 8);
+    assert.equal(noisy.limit, 8);
+    // 1.2x that, with latencies alike: sure enough to stop slow start.
+    now = feed(steady, now, 300, 12, "full");
+    assert.equal(steady.limit, 8);
+    // 1.2x with latencies as spread as real ones: within the error of a first estimate
+    // from about a hundred calls, so slow start goes on.
+    feedSpread(noisy, 1000, 300, 12);
+    assert.ok(noisy.limit > 8, `doubled on to ${noisy.limit}`);
+  });
+
   it("does not grow during a lull (the limit never fills)", () => {
     const limit = headroomLimit({ initial: 4 });
     feed(limit, 0, 400, 10, 1);
