@@ -127,23 +127,32 @@ describe("headroomLimit()", () => {
     assert.equal(until(10), again + Math.ceil((jumped - 1 - again) / 2));
   });
 
-  it("does not grow on a burst that fills the limit for one round", () => {
-    const limit = headroomLimit({ initial: 4 });
-    let now = feed(limit, 0, 300, 10, 2);
-    now = feed(limit, now, 40, 10, "full");
-    assert.equal(limit.limit, 4, "most calls at this limit found it with room to spare");
-    feed(limit, now, 400, 10, "full");
-    assert.ok(limit.limit > 4, "full for most calls: slow start grows it");
-  });
-
-  it("after a long lull, grows once most of the last thousand calls found the limit full", () => {
-    const limit = headroomLimit({ initial: 4, probeIntervalMs: 1e9 });
-    let now = feed(limit, 0, 5000, 10, 1);
-    now = feed(limit, now, 400, 10, "full");
-    assert.equal(limit.limit, 4, "400 full calls are fewer than half of the last thousand");
-    feed(limit, now, 1100, 10, "full");
-    assert.ok(limit.limit > 4, "the lull's 5,000 calls no longer outweigh the full ones");
-  });
+  // After `idle` calls with room to spare, `burst` calls that find the limit full are not
+  // enough to grow it; `more` of them are, since the share of full calls fades over ~1,024.
+  for (
+    const [title, options, idle, inflight, burst, more] of [
+      ["does not grow on a burst that fills the limit for one round", {}, 300, 2, 40, 400],
+      [
+        "after a long lull, grows once most of the last thousand calls found the limit full",
+        {
+          probeIntervalMs: 1e9,
+        },
+        5000,
+        1,
+        400,
+        1100,
+      ],
+    ] as const
+  ) {
+    it(title, () => {
+      const limit = headroomLimit({ initial: 4, ...options });
+      let now = feed(limit, 0, idle, 10, inflight);
+      now = feed(limit, now, burst, 10, "full");
+      assert.equal(limit.limit, 4, `${burst} full calls after ${idle} with room to spare`);
+      feed(limit, now, more, 10, "full");
+      assert.ok(limit.limit > 4, `${more} more full calls grow it, to ${limit.limit}`);
+    });
+  }
 
   it("keeps refining the first no-load estimate until the limit first moves", () => {
     const limit = headroomLimit({ initial: 4 });
