@@ -66,11 +66,11 @@ const Z = 2;
  * The no-load latency is first measured at the initial limit; until the
  * limit first moves, more calls there refine it where it would otherwise hold
  * the limit, as long as they agree with it. It is re-measured every
- * `probeIntervalMs` (plus jitter)
- * at half the limit, on 256 calls or what settled in 2 s; the limit then
- * returns to where it was, with what was known about that level. No probe runs
- * while the memory ceiling (or, for `cpuBound: true`, the CPU count) holds
- * the limit: latency decides nothing then. Monitor samples set the ceilings:
+ * `probeIntervalMs` (plus jitter) at half the limit, on 256 calls or what
+ * settled in 2 s; the limit then returns to where it was, with what was known
+ * about that level. No probe runs while the memory ceiling (or, for
+ * `cpuBound: true`, the CPU count) holds the limit: latency decides nothing
+ * then. Monitor samples set the ceilings:
  * the CPUs divided by the cores each task uses (so a CPU-bound pool stops at
  * the CPU count, and 100 % CPU with flat latency is not overload), and
  * memory headroom divided by the measured (or given) footprint per task,
@@ -234,12 +234,12 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
       // two standard errors, they refine it; once they surely differ, the
       // service changed, and that is for the loop to act on.
       const ratio = here.median / noLoad;
-      if (ratio < o.growBelow) {
-        // Close enough to grow on: nothing to refine.
-      } else if (Math.abs(ratio - 1) <= Z * ratio * Math.hypot(here.se, noLoadSe)) {
-        noLoad = here.median;
-        noLoadSe = here.se;
-      } else refining = false;
+      if (ratio >= o.growBelow) {
+        if (Math.abs(ratio - 1) <= Z * ratio * Math.hypot(here.se, noLoadSe)) {
+          noLoad = here.median;
+          noLoadSe = here.se;
+        } else refining = false;
+      }
     }
     const counted = here.count;
     const level = counted > 0 ? here.median / noLoad : 1;
