@@ -7,7 +7,7 @@
 
 import type { Context, MiddlewareHandler } from "hono";
 import * as v from "valibot";
-import { custom } from "../config/custom.ts";
+import { custom, hasMethods } from "../config/custom.ts";
 import { parseOptions } from "../config/parse.ts";
 import type { AdaptiveLimiter } from "../control/limiter/adaptive-limiter.ts";
 import { LimiterQueueFullError, LimiterTimeoutError } from "../control/limiter/errors.ts";
@@ -65,9 +65,7 @@ export function classifyResponse(c: Context, error: unknown): Outcome {
 }
 
 function isAdaptiveLimiter(input: unknown): input is AdaptiveLimiter {
-  return typeof input === "object" && input !== null &&
-    typeof (input as AdaptiveLimiter).acquire === "function" &&
-    typeof (input as AdaptiveLimiter).tryAcquire === "function";
+  return hasMethods(input, ["acquire", "tryAcquire"]);
 }
 
 /**

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { custom } from "../config/custom.ts";
+import { custom, hasMethods } from "../config/custom.ts";
 import { ConfigError } from "../config/config-error.ts";
 import { parseOptions } from "../config/parse.ts";
 import type { RuntimeAdapter, WorkerResourceLimits } from "../runtime/types.ts";
@@ -115,10 +115,7 @@ const schema = v.strictObject({
     stackSizeMb: mb,
   })),
   adapter: v.optional(custom<RuntimeAdapter>(
-    (input) =>
-      typeof input === "object" && input !== null &&
-      typeof (input as RuntimeAdapter).spawnWorker === "function" &&
-      typeof (input as RuntimeAdapter).cpu === "function",
+    (input) => hasMethods(input, ["spawnWorker", "cpu"]),
     "a RuntimeAdapter (cpu and spawnWorker methods)",
   )),
 });

@@ -6,6 +6,7 @@
  */
 
 import * as v from "valibot";
+import { custom, hasMethods } from "../../config/custom.ts";
 import { parseOptions } from "../../config/parse.ts";
 import { systemClock } from "../../internal/clock.ts";
 import type { Clock } from "../../internal/clock.ts";
@@ -169,16 +170,13 @@ export const batchOperationSchema: v.GenericSchema<unknown, BatchOperationOption
     hillClimb: v.optional(hillClimbSchema),
   }) as v.GenericSchema<unknown, BatchOperationOptions>;
 
-const functionSchema = Object.assign(
-  v.custom<Clock>((input) => typeof input === "function"),
-  { expects: "a function returning milliseconds" },
+const functionSchema = custom<Clock>(
+  (input) => typeof input === "function",
+  "a function returning milliseconds",
 );
-const sourceSchema = Object.assign(
-  v.custom<SampleSource>((input) =>
-    typeof input === "object" && input !== null &&
-    typeof (input as Record<string, unknown>)["on"] === "function"
-  ),
-  { expects: 'a ResourceMonitor (an object with on("sample", listener))' },
+const sourceSchema = custom<SampleSource>(
+  (input) => hasMethods(input, ["on"]),
+  'a ResourceMonitor (an object with on("sample", listener))',
 );
 
 const sizerSchema = v.strictObject({
