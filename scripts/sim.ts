@@ -15,6 +15,7 @@ import {
   runScoreboard,
   runSeedSweep,
   SCENARIOS,
+  SECOND_EXAM,
 } from "../src/sim/mod.ts";
 import type { Scenario } from "../src/sim/mod.ts";
 
@@ -35,6 +36,7 @@ for (
     ["Tuned scenarios", pick(SCENARIOS)],
     ["Held-out scenarios (not used while tuning)", pick(HELD_OUT)],
     ["Exam (written after tuning, by someone who had not seen the scores)", pick(EXAM)],
+    ["Second exam (written after tuning on the first exam, scores unseen)", pick(SECOND_EXAM)],
   ] as const
 ) {
   if (scenarios.length === 0) continue;

@@ -8,6 +8,7 @@
 export * from "./scenario.ts";
 export * from "./scenarios.ts";
 export * from "./exam.ts";
+export * from "./exam2.ts";
 export * from "./workload.ts";
 export * from "./engine.ts";
 export * from "./oracle.ts";
