@@ -6,7 +6,9 @@ import { headroomLimit } from "../../src/control/limits/headroom.ts";
 import { simulate } from "../../src/sim/engine.ts";
 import { sweepOracle } from "../../src/sim/oracle.ts";
 import type { Scenario } from "../../src/sim/scenario.ts";
-import { SCENARIOS } from "../../src/sim/scenarios.ts";
+import { EXAM } from "../../src/sim/exam.ts";
+import { SECOND_EXAM } from "../../src/sim/exam2.ts";
+import { HELD_OUT, SCENARIOS } from "../../src/sim/scenarios.ts";
 import { countReversals, score, settleSeconds } from "../../src/sim/score.ts";
 
 function reduced(name: string, durationMs = 40_000): Scenario {
@@ -77,6 +79,14 @@ describe("scoring", () => {
     };
     assert.equal(settleSeconds(result, 40_000, 80_000, [2, 3]), 2);
     assert.equal(settleSeconds(result, 40_000, 80_000, [4, 6]), 40);
+  });
+});
+
+describe("the scenario sets", () => {
+  const all = [...SCENARIOS, ...HELD_OUT, ...EXAM, ...SECOND_EXAM];
+  it("name and seed every scenario once, so --scenario and the oracles pick one", () => {
+    assert.equal(new Set(all.map((s) => s.name)).size, all.length);
+    assert.equal(new Set(all.map((s) => s.seed)).size, all.length);
   });
 });
 
