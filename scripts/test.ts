@@ -67,6 +67,19 @@ const steps: Step[] = [
     args: ["publish", "--dry-run", "--allow-dirty", "--quiet"],
   },
   {
+    // JSR scores a package on documented exports. Only the missing-JSDoc rule is
+    // enforced: public types that reference unexported ones are still reported.
+    group: "static",
+    name: "deno doc --lint: every export documented",
+    command: bin("deno"),
+    args: ["doc", "--lint", "--quiet", "mod.ts", "src/runtime/mod.ts", "worker.ts", "http.ts"],
+    count: (out, code) => {
+      const linted = code === 0 || /Found \d+ documentation lint errors/.test(out);
+      const ok = linted && !out.includes("missing-jsdoc");
+      return { passed: ok ? 1 : 0, failed: ok ? 0 : 1 };
+    },
+  },
+  {
     group: "node",
     name: "node --test (Node 24)",
     command: bin("node"),

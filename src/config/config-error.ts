@@ -28,7 +28,9 @@ export interface ConfigIssue {
 export class ConfigError extends TypeError {
   /** Which options object was rejected, for example `ResourceMonitor options`. */
   readonly target: string;
+  /** Each problem found: the field's path, what it received and what was expected. */
   readonly issues: readonly ConfigIssue[];
+  /** Builds the message from `target` and one line per issue. */
   constructor(target: string, issues: readonly ConfigIssue[]) {
     const lines = issues.map((issue) => `  - ${issue.message}`).join("\n");
     super(`Cannot use ${target}: ${issues.length} invalid field(s)\n${lines}`);

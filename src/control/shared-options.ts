@@ -13,7 +13,11 @@ import { type Scheduler, timerScheduler } from "../monitor/scheduler.ts";
 
 /** Anything that dispatches `sample` events carrying a `ResourceSample`, such as a `ResourceMonitor`. */
 export interface SampleEventSource {
+  /**
+   * Subscribes `listener` to `sample` events; each is a `CustomEvent` whose `detail` is the sample.
+   */
   addEventListener(type: "sample", listener: (event: Event) => void): void;
+  /** Unsubscribes a listener added with `addEventListener`. */
   removeEventListener(type: "sample", listener: (event: Event) => void): void;
   /** The most recent sample, applied when the component is created. */
   readonly latest?: ResourceSample | undefined;

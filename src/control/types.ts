@@ -37,6 +37,7 @@ export interface ResourceAwareLimit extends Limit {
 
 /** Maps a monitor sample to a ceiling on concurrency (seed rules, pressure ceilings). */
 export interface ResourcePolicy {
+  /** The most calls to allow in flight after `sample`; `current` is the caller's limit now. */
   ceiling(sample: ResourceSample, current: number): number;
 }
 
@@ -44,7 +45,9 @@ export interface ResourcePolicy {
 export interface Decision {
   /** Which component decided, for example `limiter:db` or `pool:hash`. */
   readonly source: string;
+  /** The value before the change. */
   readonly from: number;
+  /** The value after the change. */
   readonly to: number;
   /** A short human sentence: `rtt gradient 0.62 < 0.8: decrease`. */
   readonly reason: string;

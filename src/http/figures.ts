@@ -10,34 +10,51 @@ import type { Components } from "../observe/mod.ts";
 
 /** One limiter's figures in a {@link Figures} tick. */
 export interface LimiterFigures {
+  /** `static` while `setStatic()` pins the limit, else `adaptive`. */
   readonly mode: "adaptive" | "static";
+  /** Permits that may be out at once. */
   readonly limit: number;
+  /** Permits out now. */
   readonly inflight: number;
+  /** Calls waiting for a permit. */
   readonly waiting: number;
+  /** Mean wait for a permit over every acquired permit, in ms. */
   readonly meanWaitMs: number;
+  /** 99th percentile wait over the last 1024 acquired permits, in ms. */
   readonly p99WaitMs: number;
+  /** Calls refused at once so far: queue full, or `tryAcquire()` with no permit free. */
   readonly rejected: number;
 }
 
 /** One pool's figures in a {@link Figures} tick. */
 export interface PoolFigures {
+  /** Tasks waiting in the pool itself: what `maxQueue` bounds. */
   readonly queueDepth: number;
+  /** Tasks a worker is running. */
   readonly running: number;
+  /** Workers that answered and take tasks. */
   readonly live: number;
+  /** Workers kept alive when idle: `minWorkers`, or as last set by `resize()`. */
   readonly min: number;
+  /** Most workers at once: `maxWorkers`, or as last set by `resize()`. */
   readonly max: number;
   /** Run time percentiles in ms, measured in the workers. */
   readonly runP50: number;
+  /** 99th percentile run time, in ms. */
   readonly runP99: number;
   /** Wait (queueing and transport) percentiles in ms. */
   readonly waitP50: number;
+  /** 99th percentile wait, in ms. */
   readonly waitP99: number;
+  /** (running + queued) / maxWorkers: 1 means every worker busy and nothing waiting. */
   readonly loadFactor: number;
+  /** Tasks that returned a result so far. */
   readonly completed: number;
 }
 
 /** One brake's or circuit breaker's figures in a {@link Figures} tick. */
 export interface BrakeFigures {
+  /** `brake` for an emergency brake, `breaker` for a circuit breaker. */
   readonly kind: "brake" | "breaker";
   /** Whether it stops work now: brake engaged, or circuit open. */
   readonly engaged: boolean;
@@ -51,10 +68,13 @@ export interface Figures {
   readonly time: number;
   /** The monitor's pressure level; `undefined` without a monitor. */
   readonly level: string | undefined;
+  /** Each limiter's figures, by name. */
   readonly limiters: Readonly<Record<string, LimiterFigures>>;
+  /** Each pool's figures, by name. */
   readonly pools: Readonly<Record<string, PoolFigures>>;
   /** Batch sizes per sizer, per operation. */
   readonly batch: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /** Each brake's and circuit breaker's figures, by name. */
   readonly brakes: Readonly<Record<string, BrakeFigures>>;
 }
 

@@ -57,7 +57,9 @@ export const limiterBody: v.GenericSchema<unknown, LimiterBody> = v.variant("mod
 
 /** Body of `PUT /pools/:name`. */
 export interface PoolBody {
+  /** Workers kept alive when idle: a whole number >= 0, at most `max`. */
   readonly min: number;
+  /** Most workers at once: a whole number >= 1. */
   readonly max: number;
 }
 
@@ -72,15 +74,25 @@ export const poolBody: v.GenericSchema<unknown, PoolBody> = v.pipe(
 
 /** Body of `PUT /batch/:name`: the operation and its new options. */
 export interface BatchBody {
+  /** The registered operation to replace (1 to 200 characters). */
   readonly operation: string;
+  /** How the size is chosen; left out, the sizer's default. */
   readonly mode?: BatchMode | undefined;
+  /** Longest a batch should take, in ms (> 0). */
   readonly budgetMs?: number | undefined;
+  /** Smallest batch, a whole number >= 1. */
   readonly minSize?: number | undefined;
+  /** Largest batch, a whole number >= 1. */
   readonly maxSize?: number | undefined;
+  /** Size used when the monitor fails, in `fixed` mode, and to start. */
   readonly defaultSize?: number | undefined;
+  /** Size of the first batch after the operation is replaced. */
   readonly initialSize?: number | undefined;
+  /** Least time between two size changes, in ms (>= 0). */
   readonly cooldownMs?: number | undefined;
+  /** `load` mode: below this load (%, 0–100) batches use `maxSize`. */
   readonly lowLoadPercent?: number | undefined;
+  /** `load` mode: above this load (%, 0–100) batches use `minSize`. */
   readonly highLoadPercent?: number | undefined;
 }
 

@@ -15,20 +15,31 @@ export type MetricType = "counter" | "gauge" | "summary";
  * at least one value (a collector may report fewer quantiles).
  */
 export interface MetricSample {
+  /** Label names to values; empty for a metric without label names. */
   readonly labels: Labels;
+  /** The value of a counter or gauge. */
   readonly value?: number;
+  /** Summary: values recorded. */
   readonly count?: number;
+  /** Summary: their sum, in the exposed unit (seconds for a `_seconds` name, else ms). */
   readonly sum?: number;
+  /** Summary: the median, in the exposed unit. */
   readonly p50?: number;
+  /** Summary: the 95th percentile, in the exposed unit. */
   readonly p95?: number;
+  /** Summary: the 99th percentile, in the exposed unit. */
   readonly p99?: number;
+  /** Summary: the largest value, in the exposed unit. */
   readonly max?: number;
 }
 
 /** A metric's name (prefix included), help text, type and samples. */
 export interface MetricFamily {
+  /** The full name, prefix included. */
   readonly name: string;
+  /** The help text, exposed as `# HELP`. */
   readonly help: string;
+  /** How the metric is exposed. */
   readonly type: MetricType;
   /** Sorted by label values; empty until a label set gets a value. */
   readonly samples: readonly MetricSample[];
@@ -36,5 +47,6 @@ export interface MetricFamily {
 
 /** Every metric of a registry, sorted by name, as JSON-ready data. */
 export interface MetricsSnapshot {
+  /** Every metric, sorted by name. */
   readonly metrics: readonly MetricFamily[];
 }

@@ -23,8 +23,11 @@ import { type Labels, Series } from "./series.ts";
 export class Gauge {
   /** The full name, prefix included. */
   readonly name: string;
+  /** The help text, exposed as `# HELP`. */
   readonly help: string;
+  /** The label names every label set must give, in order; empty for none. */
   readonly labelNames: readonly string[];
+  /** The Prometheus type: always `gauge`. */
   readonly type: "gauge" = "gauge";
   readonly #series: Series<number>;
 

@@ -8,11 +8,17 @@ import { type Labels, Series } from "./series.ts";
  * 50th, 95th and 99th percentiles and the largest, where known.
  */
 export interface SummaryValue {
+  /** Durations recorded. */
   readonly count: number;
+  /** Their sum, in ms. */
   readonly sum: number;
+  /** The median, in ms. */
   readonly p50?: number | undefined;
+  /** The 95th percentile, in ms. */
   readonly p95?: number | undefined;
+  /** The 99th percentile, in ms. */
   readonly p99?: number | undefined;
+  /** The largest duration, in ms. */
   readonly max?: number | undefined;
 }
 
@@ -60,8 +66,11 @@ function finite(value: unknown): value is number {
 export class HistogramMetric {
   /** The full name, prefix included. */
   readonly name: string;
+  /** The help text, exposed as `# HELP`. */
   readonly help: string;
+  /** The label names every label set must give, in order; empty for none. */
   readonly labelNames: readonly string[];
+  /** The Prometheus type: always `summary` (quantiles plus `_sum` and `_count`). */
   readonly type: "summary" = "summary";
   readonly #series: Series<Entry>;
   readonly #divisor: number;

@@ -15,12 +15,19 @@ const BUCKETS = (MAX_EXPONENT - SUB_BITS + 2) * SUB;
 
 /** A summary of a {@link Histogram}, in milliseconds. */
 export interface HistogramSnapshot {
+  /** Values recorded. */
   readonly count: number;
+  /** Mean value, in ms. */
   readonly mean: number;
+  /** Smallest value, in ms. */
   readonly min: number;
+  /** Largest value, in ms. */
   readonly max: number;
+  /** The median, in ms (within about 3%). */
   readonly p50: number;
+  /** The 95th percentile, in ms (within about 3%). */
   readonly p95: number;
+  /** The 99th percentile, in ms (within about 3%). */
   readonly p99: number;
 }
 

@@ -16,14 +16,19 @@ export interface ThrottlingSample {
 
 /** Linux PSI `some avg10` per resource: % of the last 10 s some task stalled. */
 export interface PsiSample {
+  /** CPU: % of time some task stalled; `undefined` where PSI could not be read. */
   readonly cpu: number | undefined;
+  /** Memory: % of time some task stalled; `undefined` where PSI could not be read. */
   readonly memory: number | undefined;
+  /** I/O: % of time some task stalled; `undefined` where PSI could not be read. */
   readonly io: number | undefined;
 }
 
 /** Event-loop delay over the sample window, in ms. */
 export interface LoopDelaySample {
+  /** Longest delay, in ms; 0 when nothing was late. */
   readonly max: number;
+  /** Mean delay over the window's observations, in ms. */
   readonly mean: number;
 }
 
@@ -72,7 +77,9 @@ export interface ResourceSample {
 
 /** Detail of a `pressure` event: the level changed. */
 export interface PressureChange {
+  /** The level before the change. */
   readonly from: PressureLevel;
+  /** The level after the change. */
   readonly to: PressureLevel;
   /** Which signal(s) set the new level; empty when it fell to `none`. */
   readonly reasons: readonly string[];

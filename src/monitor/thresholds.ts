@@ -40,14 +40,19 @@ export const PRESSURE_SIGNALS: readonly PressureSignal[] = Object.freeze([
 
 /** A level is entered at `value >= enter` and left at `value < leave`; `leave < enter`. */
 export interface LevelThreshold {
+  /** The level is entered when the signal reaches this (its unit: % or, for `loopDelay`, ms). */
   readonly enter: number;
+  /** The level is left when the signal falls below this; lower than `enter`. */
   readonly leave: number;
 }
 
 /** The thresholds of one signal; enter and leave both rise from `moderate` to `critical`. */
 export interface SignalThresholds {
+  /** Thresholds of the `moderate` level. */
   readonly moderate: LevelThreshold;
+  /** Thresholds of the `high` level. */
   readonly high: LevelThreshold;
+  /** Thresholds of the `critical` level. */
   readonly critical: LevelThreshold;
 }
 

@@ -19,8 +19,11 @@ import type { WorkerPool } from "../pool/pool.ts";
 export interface Components {
   /** The monitor whose samples, pressure level and machine figures are reported. */
   readonly monitor?: ResourceMonitor;
+  /** Worker pools, by name (`pool:<name>` in decision records). */
   readonly pools?: Readonly<Record<string, WorkerPool>>;
+  /** Adaptive limiters, by name (`limiter:<name>` in decision records). */
   readonly limiters?: Readonly<Record<string, AdaptiveLimiter>>;
+  /** Dynamic batch sizers, by name (`batchSizer:<name>` in decision records). */
   readonly batchSizers?: Readonly<Record<string, DynamicBatchSizer>>;
   /** Emergency brakes and circuit breakers, in one namespace. */
   readonly brakes?: Readonly<Record<string, EmergencyBrake | CircuitBreaker>>;
@@ -52,6 +55,7 @@ export type ComponentKind = "pool" | "limiter" | "batchSizer" | "brake" | "break
 
 /** One component's state in a {@link Status}. */
 export interface ComponentStatus {
+  /** What kind of component it is. */
   readonly kind: ComponentKind;
   /** Its name as given to `observe()`. */
   readonly name: string;
@@ -78,6 +82,7 @@ export interface MachineStatus {
 
 /** Whether the process should take more work: not while a guard stops it. */
 export interface Readiness {
+  /** `true` when nothing stops new work (`reasons` is empty). */
   readonly ok: boolean;
   /** Why not, one sentence per reason; empty when `ok`. */
   readonly reasons: readonly string[];
@@ -98,6 +103,7 @@ export interface Status {
    * or the monitor's pressure level is `critical`.
    */
   readonly ready: Readiness;
+  /** Each component's state: pools, limiters, batch sizers, then brakes and breakers. */
   readonly components: readonly ComponentStatus[];
   /** The decisions kept, newest last. */
   readonly decisions: readonly DecisionRecord[];

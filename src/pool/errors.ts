@@ -4,9 +4,11 @@ import type { SerializedError } from "./protocol.ts";
 export class QueueFullError extends Error {
   /** Tasks waiting when this one was refused. */
   readonly queued: number;
+  /** The pool's `maxQueue`. */
   readonly maxQueue: number;
   /** (running + queued) / capacity at the time. */
   readonly loadFactor: number;
+  /** Builds the message from the queue's figures at the time; each is also kept in its field. */
   constructor(queued: number, maxQueue: number, loadFactor: number) {
     super(
       `Cannot queue task: ${queued} tasks already wait (maxQueue ${maxQueue}, load factor ` +
@@ -27,6 +29,10 @@ export class TaskError extends Error {
   readonly errorName: string;
   /** Own data fields of the thrown error (such as `code`), when it had any. */
   readonly data: Record<string, unknown> | undefined;
+  /**
+   * Rebuilds the handler's error from what the worker sent: message, stack, data, and name as
+   * `errorName`.
+   */
   constructor(task: string, error: SerializedError) {
     super(error.message);
     this.name = "TaskError";
@@ -43,6 +49,7 @@ export class WorkerCrashedError extends Error {
   readonly task: string;
   /** Exit code where the runtime reports one. */
   readonly exitCode: number | undefined;
+  /** `detail` says what happened to the worker; `cause`, when given, is the underlying error. */
   constructor(task: string, detail: string, exitCode: number | undefined, cause?: unknown) {
     super(
       `Task "${task}" was lost: ${detail}. The worker was replaced; the task is safe to retry ` +
@@ -57,6 +64,7 @@ export class WorkerCrashedError extends Error {
 
 /** `run()` after `close()`, or a queued task that `close({ force: true })` dropped. */
 export class PoolClosedError extends Error {
+  /** `detail` says why the task cannot run. */
   constructor(detail = "the pool is closed") {
     super(`Cannot run task: ${detail}; create a new WorkerPool`);
     this.name = "PoolClosedError";
@@ -67,6 +75,7 @@ export class PoolClosedError extends Error {
 export class WorkersUnavailableError extends Error {
   /** The runtime the adapter detected. */
   readonly runtime: string;
+  /** `runtime` names the runtime the adapter detected. */
   constructor(runtime: string) {
     super(
       `Cannot start workers: the ${runtime} runtime has no Worker. Pass \`inline: true\` to run ` +

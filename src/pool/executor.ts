@@ -29,8 +29,11 @@ export type TaskHandlers = Readonly<Record<string, TaskHandler>>;
 
 /** A result that moves its buffers to the caller instead of copying them. */
 export class Transfer<T = unknown> {
+  /** The result to send to the caller. */
   readonly value: T;
+  /** Objects moved to the caller rather than copied, such as the `ArrayBuffer`s inside `value`. */
   readonly transfer: readonly Transferable[];
+  /** Pairs `value` with the objects to transfer; `transfer()` does the same. */
   constructor(value: T, transfer: readonly Transferable[]) {
     this.value = value;
     this.transfer = transfer;

@@ -4,6 +4,7 @@ import type { WorkerPool } from "./pool.ts";
 
 /** Where {@link governPool} hears about the machine: a `ResourceMonitor`. */
 export interface SampleFeed {
+  /** Subscribes to `sample` events; returns the function that unsubscribes. */
   on(type: "sample", listener: (sample: ResourceSample) => void): () => void;
 }
 

@@ -142,6 +142,10 @@ export class WorkerPool extends EventTarget {
   readonly #waitTime = new Histogram();
   readonly #dispatch = (): void => this.#flush();
 
+  /**
+   * Validates `options` (throws `ConfigError`); throws `WorkersUnavailableError` when the runtime
+   * cannot start workers and `inline` is off. With `warm`, calls `warmUp()` at once.
+   */
   constructor(options: WorkerPoolOptions) {
     super();
     let adapter: RuntimeAdapter | undefined;
@@ -351,6 +355,7 @@ export class WorkerPool extends EventTarget {
     };
   }
 
+  /** `addEventListener`, typed for the pool's `backpressure` and `backpressureEnd` events. */
   override addEventListener<K extends keyof WorkerPoolEventMap>(
     type: K,
     listener: ((event: WorkerPoolEventMap[K]) => void) | EventListenerObject | null,

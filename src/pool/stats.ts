@@ -20,6 +20,7 @@ export interface PoolStats {
   readonly running: number;
   /** Tasks waiting in the pool itself: what `maxQueue` bounds. */
   readonly queueDepth: number;
+  /** Worker counts, and the bounds `min` and `max` (as constructed or last set by `resize()`). */
   readonly workers: {
     /** Workers that answered and take tasks. */
     readonly live: number;

@@ -14,12 +14,20 @@ export type Scripted<T> = { -readonly [K in keyof T]?: T[K] | undefined };
 
 /** Scripted figures for a {@link createFakeAdapter}; every field may be changed between reads. */
 export interface FakeMachine {
+  /** What `name` reports (default `"unknown"`). */
   name: RuntimeName;
+  /**
+   * CPU figures as set; `affinity` falls back to `logical`, then 1, and `effective` is derived
+   * unless set.
+   */
   cpu: Scripted<CpuInfo>;
+  /** Memory figures, returned as set. */
   memory: Scripted<MemoryInfo>;
   /** Cumulative CPU microseconds; a test advances it to script CPU use. */
   cpuTime: number | undefined;
+  /** What `loadAverage()` returns. */
   loadAverage: readonly [number, number, number] | undefined;
+  /** What `pressure()` returns. */
   pressure: PressureInfo | undefined;
   /** When set, every read throws this, to prove callers survive a broken adapter. */
   failWith: Error | undefined;
@@ -29,6 +37,7 @@ export interface FakeMachine {
 
 /** A {@link RuntimeAdapter} whose figures a test scripts through `machine`. */
 export interface FakeAdapter extends RuntimeAdapter {
+  /** The scripted figures; change them between reads. */
   readonly machine: FakeMachine;
 }
 

@@ -37,6 +37,7 @@ export interface CpuInfo {
   readonly effective: number;
   /** CPU throttling counters, where the cgroup has them. */
   readonly throttling: ThrottlingInfo | undefined;
+  /** Where each figure that was read came from, keyed by field name. */
   readonly sources: Sources<Omit<CpuInfo, "sources" | "degraded">>;
   /** Each figure that could not be read, as `field: reason`. */
   readonly degraded: readonly string[];
@@ -58,6 +59,7 @@ export interface MemoryInfo {
   readonly workingSet: number | undefined;
   /** Resident set of this process. */
   readonly rss: number | undefined;
+  /** Where each figure that was read came from, keyed by field name. */
   readonly sources: Sources<Omit<MemoryInfo, "sources" | "degraded">>;
   /** Each figure that could not be read, as `field: reason`. */
   readonly degraded: readonly string[];
@@ -65,14 +67,19 @@ export interface MemoryInfo {
 
 /** One line of a Linux PSI file. Averages are percentages, `total` microseconds. */
 export interface PressureStall {
+  /** Share of time stalled over the last 10 seconds, in percent. */
   readonly avg10: number;
+  /** Share of time stalled over the last 60 seconds, in percent. */
   readonly avg60: number;
+  /** Share of time stalled over the last 300 seconds, in percent. */
   readonly avg300: number;
+  /** Cumulative time stalled, in microseconds. */
   readonly total: number;
 }
 
 /** Linux pressure stall information for one resource. */
 export interface PressureResource {
+  /** Time in which at least one task was stalled on the resource. */
   readonly some: PressureStall;
   /** Absent where the kernel does not report it (system-wide CPU before 5.13). */
   readonly full: PressureStall | undefined;
@@ -80,17 +87,25 @@ export interface PressureResource {
 
 /** Linux pressure stall information (PSI). */
 export interface PressureInfo {
+  /** CPU pressure; `undefined` when it could not be read (see `degraded`). */
   readonly cpu: PressureResource | undefined;
+  /** Memory pressure; `undefined` when it could not be read (see `degraded`). */
   readonly memory: PressureResource | undefined;
+  /** I/O pressure; `undefined` when it could not be read (see `degraded`). */
   readonly io: PressureResource | undefined;
+  /** Which file each resource was read from: the cgroup's `*.pressure` or `/proc/pressure/*`. */
   readonly sources: Sources<Omit<PressureInfo, "sources" | "degraded">>;
+  /** Each figure that could not be read, as `field: reason`. */
   readonly degraded: readonly string[];
 }
 
 /** Per-worker heap limits; honoured by Node and Deno, ignored by Bun and browsers. */
 export interface WorkerResourceLimits {
+  /** Largest size of the worker's main (old-generation) heap, in MB. */
   readonly maxOldGenerationSizeMb?: number;
+  /** Largest size of the heap space for newly created objects (young generation), in MB. */
   readonly maxYoungGenerationSizeMb?: number;
+  /** Default maximum stack size of the worker thread, in MB. */
   readonly stackSizeMb?: number;
 }
 
@@ -116,6 +131,7 @@ export interface WorkerHandlers {
 export interface WorkerLike {
   /** `worker_threads` on Node, a module Web Worker elsewhere. */
   readonly kind: "worker_threads" | "web";
+  /** Sends `message` to the worker; objects in `transfer` are moved, not copied. */
   postMessage(message: unknown, transfer?: readonly Transferable[]): void;
   /** Sets the handlers; a later call replaces earlier ones. */
   listen(handlers: WorkerHandlers): void;
@@ -129,6 +145,7 @@ export interface WorkerLike {
 
 /** How a runtime answers questions about the machine. Reading never throws. */
 export interface RuntimeAdapter {
+  /** The runtime this adapter speaks for. */
   readonly name: RuntimeName;
   /** CPUs: logical, affinity, cgroup quota and cpuset, effective. */
   cpu(): CpuInfo;

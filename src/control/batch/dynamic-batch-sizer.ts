@@ -40,7 +40,9 @@ export interface BatchResult {
 
 /** What {@link DynamicBatchSizer.statistics} reports across operations. */
 export interface BatchSizerStatistics {
+  /** Names of the registered operations. */
   readonly operations: readonly string[];
+  /** Items in the next batch, by operation name. */
   readonly sizes: Readonly<Record<string, number>>;
   /** The last load reading (%), `undefined` without a monitor or while it fails. */
   readonly lastLoad: number | undefined;

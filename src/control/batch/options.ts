@@ -92,16 +92,30 @@ export type ResolvedHillClimbTuning = { readonly [K in keyof HillClimbTuning]-?:
 
 /** {@link BatchOperationOptions} with every default filled in. */
 export interface ResolvedBatchOperation {
+  /** How the size is chosen (default `"model"`). */
   readonly mode: BatchMode;
+  /** Longest a batch should take, in ms (default 1000). */
   readonly budgetMs: number;
+  /** Smallest batch (default 1). */
   readonly minSize: number;
+  /** Largest batch (default 10000, or `minSize` when that is larger). */
   readonly maxSize: number;
+  /**
+   * Size used when the monitor fails, in `fixed` mode, and to start (default 25, clamped to
+   * min/max).
+   */
   readonly defaultSize: number;
+  /** Size of the first batch (default `defaultSize`). */
   readonly initialSize: number;
+  /** Least time between two size changes, in ms (default 5000 in `load` mode, 0 otherwise). */
   readonly cooldownMs: number;
+  /** `load` mode: below this load (%, 0–100) batches use `maxSize` (default 50). */
   readonly lowLoadPercent: number;
+  /** `load` mode: above this load (%, 0–100) batches use `minSize` (default 80). */
   readonly highLoadPercent: number;
+  /** Tuning of `model` mode, every default filled in. */
   readonly model: ResolvedModelTuning;
+  /** Tuning of `hill-climb` mode, every default filled in (`step` defaults to `minSize`). */
   readonly hillClimb: ResolvedHillClimbTuning;
 }
 
@@ -188,9 +202,13 @@ const sizerSchema = v.strictObject({
 
 /** {@link DynamicBatchSizerOptions} with every default filled in. */
 export interface ResolvedSizerOptions {
+  /** Milliseconds from any origin (default `systemClock`). */
   readonly clock: Clock;
+  /** The monitor whose samples drive `load` mode and the pressure cap; `undefined` = none. */
   readonly monitor: SampleSource | undefined;
+  /** A monitor silent for this long, in ms, counts as failed (default 10000). */
   readonly staleAfterMs: number;
+  /** Options every `register()` starts from (default `{}`). */
   readonly defaults: BatchOperationOptions;
 }
 

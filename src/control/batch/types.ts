@@ -45,6 +45,7 @@ export interface BatchProposal {
  * timers and reads no clock; time arrives in {@link BatchRecord.now}.
  */
 export interface BatchPolicy {
+  /** The mode this policy implements. */
   readonly mode: BatchMode;
   /** The proposal in force: the size of the next batch. */
   readonly current: BatchProposal;
@@ -63,9 +64,13 @@ export interface BatchPolicy {
 
 /** Detail of a `batchSizeAdjusted` event: an operation's batch size changed. */
 export interface BatchSizeAdjusted {
+  /** The operation whose size changed. */
   readonly operation: string;
+  /** The planned size before the change (probe batches do not count). */
   readonly previousBatchSize: number;
+  /** The planned size after the change. */
   readonly newBatchSize: number;
+  /** Why, as in the `decision` event dispatched with it. */
   readonly reason: string;
   /** When, in ms on the sizer's clock. */
   readonly time: number;
@@ -73,7 +78,9 @@ export interface BatchSizeAdjusted {
 
 /** What {@link DynamicBatchSizer.stats} reports for one operation. */
 export interface BatchStats {
+  /** The operation's name, as given to `register()`. */
   readonly operation: string;
+  /** How the operation's size is chosen. */
   readonly mode: BatchMode;
   /** Items in the next batch. */
   readonly size: number;
@@ -85,6 +92,7 @@ export interface BatchStats {
   readonly meanDurationMs: number;
   /** Batches that took longer than `budgetMs`. */
   readonly overBudget: number;
+  /** The operation's `budgetMs`: the longest a batch should take, in ms. */
   readonly budgetMs: number;
   /** Size changes so far, probes included. */
   readonly adjustments: number;

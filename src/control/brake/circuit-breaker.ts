@@ -39,14 +39,19 @@ export interface CircuitBreakerOptions {
 
 /** Detail of a `state` event. */
 export interface CircuitChange {
+  /** The state before the change. */
   readonly from: CircuitState;
+  /** The state after the change. */
   readonly to: CircuitState;
+  /** Why, for example `6 of 10 calls failed (60% >= 50%)` or `reset`. */
   readonly reason: string;
+  /** When, in ms on the breaker's clock. */
   readonly time: number;
 }
 
 /** What each event of a {@link CircuitBreaker} carries in `CustomEvent.detail`. */
 export interface CircuitBreakerEventMap {
+  /** The circuit changed state: closed, half-open or open. */
   readonly state: CircuitChange;
   /** The same change; `from`/`to` are indexes in `CIRCUIT_STATES` (closed 0, half-open 1, open 2). */
   readonly decision: Decision;
@@ -54,7 +59,9 @@ export interface CircuitBreakerEventMap {
 
 /** One call let through by {@link CircuitBreaker.enter}; report how it ended exactly once. */
 export interface CircuitCall {
+  /** The call succeeded; in a half-open circuit, a passed probe. */
   success(): void;
+  /** The call failed: counted in the window, and a failed probe reopens the circuit. */
   failure(): void;
   /** The call says nothing about the downstream (cancelled): not counted. */
   ignore(): void;
@@ -62,9 +69,13 @@ export interface CircuitCall {
 
 /** Figures of a {@link CircuitBreaker}'s window now. */
 export interface CircuitStats {
+  /** The state now; an open circuit past `openMs` reads `half-open`. */
   readonly state: CircuitState;
+  /** Calls counted in the window (probe calls and ignored calls are not). */
   readonly calls: number;
+  /** Failed calls in the window. */
   readonly failures: number;
+  /** `failures / calls`, 0 when the window is empty. */
   readonly failureRatio: number;
 }
 

@@ -35,6 +35,7 @@ export class CircuitOpenError extends Error {
   readonly remainingMs: number;
   /** Why the circuit opened, for example `6 of 10 calls failed (60% >= 50%)`. */
   readonly reason: string;
+  /** Builds the message from the breaker's name, its state, the time left and the reason. */
   constructor(
     breaker: string,
     state: Exclude<CircuitState, "closed">,

@@ -35,17 +35,21 @@ export interface EmergencyBrakeOptions {
 
 /** Detail of a `brake` event: the brake engaged or let go. */
 export interface BrakeChange {
+  /** `true` when the brake engaged, `false` when it let go. */
   readonly engaged: boolean;
+  /** Why, for example `3 throttles in a row (last: high pressure)` or `pressure cleared`. */
   readonly reason: string;
   /** Throttle signals in a row when it happened. */
   readonly consecutive: number;
   /** Times the brake has engaged so far. */
   readonly engagements: number;
+  /** When, in ms on the brake's clock. */
   readonly time: number;
 }
 
 /** What each event of an {@link EmergencyBrake} carries in `CustomEvent.detail`. */
 export interface EmergencyBrakeEventMap {
+  /** The brake engaged or let go. */
   readonly brake: BrakeChange;
   /** The same change as a decision: `from`/`to` are 0 (released) and 1 (engaged). */
   readonly decision: Decision;

@@ -44,8 +44,11 @@ export interface LimiterRunOptions extends AcquireOptions {
 
 /** Counters and wait figures of an {@link AdaptiveLimiter}. */
 export interface LimiterStats {
+  /** Permits that may be out at once. */
   readonly limit: number;
+  /** Permits out now; can exceed `limit` for a while after the limit shrinks. */
   readonly inflight: number;
+  /** Calls waiting for a permit. */
   readonly waiting: number;
   /** Permits given out. */
   readonly acquired: number;
@@ -57,7 +60,9 @@ export interface LimiterStats {
   readonly aborted: number;
   /** Permits released as `ok`, `dropped` and `ignore`. */
   readonly ok: number;
+  /** Permits released as `dropped` (timed-out `run()` calls included). */
   readonly dropped: number;
+  /** Permits released as `ignore`. */
   readonly ignored: number;
   /** Mean wait for a permit over every acquired permit, in ms (0 on the fast path). */
   readonly meanWaitMs: number;
@@ -67,8 +72,13 @@ export interface LimiterStats {
 
 /** Detail of a `reject` event: a call did not get a permit. */
 export interface LimiterRejection {
+  /**
+   * `timeout`: no permit came within `maxWaitMs`; `queue-full`: `maxQueue` calls already waited.
+   */
   readonly reason: "timeout" | "queue-full";
+  /** The partition the call asked for; `undefined` for an unpartitioned call. */
   readonly partition: string | undefined;
+  /** The error the call was rejected with. */
   readonly error: LimiterTimeoutError | LimiterQueueFullError;
 }
 

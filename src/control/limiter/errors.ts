@@ -35,6 +35,7 @@ export class LimiterTimeoutError extends Error {
   readonly limit: number;
   /** Calls holding a permit when the wait ran out. */
   readonly inflight: number;
+  /** Builds the message from the figures; each is also kept in its field. */
   constructor(
     limiter: string,
     partition: string | undefined,
@@ -85,6 +86,7 @@ export class LimiterQueueFullError extends Error {
   readonly maxQueue: number;
   /** The limit when the call was refused. */
   readonly limit: number;
+  /** Builds the message from the figures; each is also kept in its field. */
   constructor(
     limiter: string,
     partition: string | undefined,
@@ -131,6 +133,7 @@ export class CallTimeoutError extends Error {
   readonly limiter: string;
   /** The time allowed, in ms. */
   readonly timeoutMs: number;
+  /** Builds the message from the limiter's name and the time allowed, in ms. */
   constructor(limiter: string, timeoutMs: number) {
     super(
       `Cannot finish a call on limiter "${limiter}": it ran past timeoutMs ${timeoutMs}; ` +

@@ -22,9 +22,9 @@ import {
 export interface Gradient2Options extends DecisionOptions {
   /** The limit before any call finishes. @default {20} */
   readonly initial?: number;
-  /** @default {1} */
+  /** The limit never goes below this. @default {1} */
   readonly min?: number;
-  /** @default {200} */
+  /** The limit never goes above this. @default {200} */
   readonly max?: number;
   /** Weight of each new limit against the previous one, in (0, 1]. @default {0.2} */
   readonly smoothing?: number;

@@ -22,9 +22,9 @@ import {
 export interface HeadroomLimitOptions extends DecisionOptions {
   /** The limit before anything is measured. @default {4} */
   readonly initial?: number;
-  /** @default {1} */
+  /** The limit never goes below this. @default {1} */
   readonly min?: number;
-  /** @default {1000} */
+  /** The limit never goes above this. @default {1000} */
   readonly max?: number;
   /**
    * `true`: each task keeps a core busy, so never run more tasks than CPUs;
@@ -53,20 +53,39 @@ export interface HeadroomLimitOptions extends DecisionOptions {
 
 /** {@link HeadroomLimitOptions} with the defaults filled in. */
 export interface ResolvedHeadroomOptions {
+  /** The limit before anything is measured (default 4). */
   readonly initial: number;
+  /** The limit never goes below this (default 1). */
   readonly min: number;
+  /** The limit never goes above this (default 1000). */
   readonly max: number;
+  /** `true`: a core per task; `false`: no CPU ceiling; `"auto"`: measured (default `"auto"`). */
   readonly cpuBound: boolean | "auto";
+  /** Memory one task holds, in bytes; `undefined` = measured from monitor samples. */
   readonly perTaskMemoryBytes: number | undefined;
+  /** Fraction of the memory limit never planned for (default 0.05). */
   readonly memoryReserve: number;
+  /**
+   * The limit grows only while latency is below this multiple of the no-load latency (default 1.1).
+   */
   readonly growBelow: number;
+  /** The limit shrinks when latency is above this multiple of the no-load latency (default 2). */
   readonly shrinkAbove: number;
+  /** Mean time between re-measurements of the no-load latency, in ms (default 30000). */
   readonly probeIntervalMs: number;
+  /** Each gap between probes is longer by up to this fraction, at random (default 0.5). */
   readonly probeJitter: number;
+  /** On drops, timeouts and rejections the limit is multiplied by this (default 0.9). */
   readonly backoff: number;
+  /**
+   * After drops, the level that dropped is not tried again for this long, in ms (default 30000).
+   */
   readonly holdMs: number;
+  /** Source of the probe jitter; `undefined` = `seededRandom(0x4ead)`. */
   readonly random: Random | undefined;
+  /** Names the limit in its decisions' `source`; `undefined` = `"headroom"`. */
   readonly name: string | undefined;
+  /** Called synchronously with each change of the limit; `undefined` = none. */
   readonly onDecision: DecisionListener | undefined;
 }
 

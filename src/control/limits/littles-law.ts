@@ -26,9 +26,9 @@ import {
 export interface LittlesLawOptions extends DecisionOptions {
   /** The limit restored after the first probe. @default {20} */
   readonly initial?: number;
-  /** @default {1} */
+  /** The limit never goes below this. @default {1} */
   readonly min?: number;
-  /** @default {1000} */
+  /** The limit never goes above this. @default {1000} */
   readonly max?: number;
   /** The limit is pinned here while the no-load RTT is measured. @default {3} */
   readonly probeConcurrency?: number;

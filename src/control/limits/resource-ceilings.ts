@@ -34,7 +34,12 @@ export interface CeilingSettings {
 export interface ResourceCeilings {
   /** The lower of the CPU and memory ceilings. */
   readonly ceiling: number;
+  /** Tasks the CPUs hold: `cpus / share`, at least 1. */
   readonly cpu: number;
+  /**
+   * Tasks that fit under the memory limit less the reserve; twice the most seen in flight (at least
+   * `initial`) while the footprint is unknown.
+   */
   readonly memory: number;
   /** Feed the average tasks in flight since the previous sample, and the sample. */
   observe(sample: ResourceSample, inflight: number): void;

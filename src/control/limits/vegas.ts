@@ -23,9 +23,9 @@ import {
 export interface VegasOptions extends DecisionOptions {
   /** The limit before any call finishes. @default {20} */
   readonly initial?: number;
-  /** @default {1} */
+  /** The limit never goes below this. @default {1} */
   readonly min?: number;
-  /** @default {1000} */
+  /** The limit never goes above this. @default {1000} */
   readonly max?: number;
   /** Weight of each new limit against the previous one, in (0, 1]. @default {1} */
   readonly smoothing?: number;

@@ -30,9 +30,9 @@ export interface PolicyLimitOptions extends DecisionOptions {
   readonly policy: ResourcePolicy;
   /** The limit before the first sample. @default {1} */
   readonly initial?: number;
-  /** @default {1} */
+  /** The limit never goes below this. @default {1} */
   readonly min?: number;
-  /** @default {1000} */
+  /** The limit never goes above this. @default {1000} */
   readonly max?: number;
   /**
    * Least time between two evaluations of the policy, in ms (the seed

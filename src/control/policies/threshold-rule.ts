@@ -38,6 +38,10 @@ export type ThresholdRuleState = "rule" | "braking" | "open";
 
 /** The threshold rule as a {@link ResourcePolicy}; it keeps state between samples. */
 export interface ThresholdRulePolicy extends ResourcePolicy {
+  /**
+   * `rule` while following the thresholds, `braking` while the brake holds the minimum, `open`
+   * while the circuit does.
+   */
   readonly state: ThresholdRuleState;
 }
 

@@ -29,6 +29,7 @@ export type ControllerName = "cpu" | "cpuacct" | "cpuset" | "memory";
 
 /** Where one controller's files for this process live. */
 export interface CgroupController {
+  /** The cgroup version of the hierarchy the controller is in. */
   readonly version: 1 | 2;
   /** The cgroup of {@link dir} as the process sees it, for example `/docker/abc`. */
   readonly cgroupPath: string;
@@ -44,9 +45,13 @@ export interface CgroupController {
 export interface CgroupLayout {
   /** `hybrid` = v1 controllers plus a v2 `0::` hierarchy. */
   readonly mode: "v1" | "v2" | "hybrid" | "none";
+  /** The `cpu` controller (quota, throttling); `undefined` when absent, see `missing`. */
   readonly cpu: CgroupController | undefined;
+  /** The v1 `cpuacct` controller (CPU time); `undefined` when absent, see `missing`. */
   readonly cpuacct: CgroupController | undefined;
+  /** The `cpuset` controller; `undefined` when absent, see `missing`. */
   readonly cpuset: CgroupController | undefined;
+  /** The `memory` controller; `undefined` when absent, see `missing`. */
   readonly memory: CgroupController | undefined;
   /** The v2 `0::` hierarchy if mounted (PSI, and `cpu.stat` on hybrid hosts). */
   readonly unified: CgroupController | undefined;
@@ -60,6 +65,7 @@ export interface CgroupLayout {
 export interface LinuxCpu extends Pick<CpuInfo, "quota" | "cpuset" | "throttling"> {
   /** CPUs online on the host (`/sys/devices/system/cpu/online`). */
   readonly online: number | undefined;
+  /** Where each figure that was read came from, keyed by field name. */
   readonly sources: Sources<Omit<LinuxCpu, "sources" | "degraded">>;
   /** Each figure that could not be read, as `field: reason`. */
   readonly degraded: readonly string[];
@@ -70,6 +76,7 @@ export interface LinuxCpu extends Pick<CpuInfo, "quota" | "cpuset" | "throttling
  * {@link MemoryInfo} less the process's own RSS, which the runtime reports.
  */
 export interface LinuxMemory extends Omit<MemoryInfo, "rss" | "sources" | "degraded"> {
+  /** Where each figure that was read came from, keyed by field name. */
   readonly sources: Sources<Omit<LinuxMemory, "sources" | "degraded">>;
   /** Each figure that could not be read, as `field: reason`. */
   readonly degraded: readonly string[];
