@@ -5,7 +5,17 @@
  *
  * @module
  */
-export type { Decision, Limit, LimitSample, ResourceAwareLimit, ResourcePolicy } from "./types.ts";
+export type {
+  Decision,
+  DecisionListener,
+  DecisionOptions,
+  Limit,
+  LimitSample,
+  ReportingLimit,
+  ReportingResourceAwareLimit,
+  ResourceAwareLimit,
+  ResourcePolicy,
+} from "./types.ts";
 export * from "./limits/mod.ts";
 export * from "./policies/mod.ts";
 export * from "./limiter/mod.ts";

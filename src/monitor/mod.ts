@@ -28,7 +28,6 @@ export {
   DEFAULT_THRESHOLDS,
   PRESSURE_LEVELS,
   PRESSURE_SIGNALS,
-  pressureThresholdsSchema,
   resolveThresholds,
 } from "./thresholds.ts";
 export type {

@@ -30,6 +30,7 @@ export type { RuntimeAdapterOptions } from "./options.ts";
 export {
   type CgroupController,
   type CgroupLayout,
+  type ControllerName,
   createLinuxReader,
   type LinuxCpu,
   type LinuxMemory,

@@ -19,7 +19,7 @@ export { linearFit } from "./linear-fit.ts";
 export type { BatchCostModel, LinearFit } from "./linear-fit.ts";
 export { loadPolicy } from "./load-policy.ts";
 export { modelPolicy } from "./model-policy.ts";
-export { batchOperationSchema, resolveBatchOperation, resolveSizerOptions } from "./options.ts";
+export { resolveBatchOperation, resolveSizerOptions } from "./options.ts";
 export type {
   BatchOperationOptions,
   DynamicBatchSizerOptions,

@@ -6,12 +6,11 @@
  * @module
  */
 
-export * from "./common.ts";
+export type { Random } from "../../internal/random.ts";
 export * from "./fixed.ts";
 export * from "./aimd.ts";
 export * from "./gradient2.ts";
 export * from "./vegas.ts";
 export * from "./littles-law.ts";
-export * from "./headroom-options.ts";
-export * from "./resource-ceilings.ts";
+export type { HeadroomLimitOptions } from "./headroom-options.ts";
 export { headroomLimit } from "./headroom.ts";
