@@ -33,6 +33,17 @@ const SETTLE_ABOVE = 1.2;
 // ... but only when it stands this many standard errors (of both medians) clear of growBelow.
 const Z = 2;
 
+/** A re-measurement of the no-load latency at half the limit, and where to return after it. */
+interface Probe {
+  readonly level: number;
+  restore: number; // lowered when a ceiling falls during the probe
+  readonly jumped: boolean; // `jumped` of the level the probe returns to
+  readonly startedAt: number;
+  readonly rtts: Float64Array;
+  readonly starts: Float64Array;
+  count: number;
+}
+
 /**
  * headroom's default concurrency limit. Each round (32 finished calls, at
  * least one no-load latency long) it compares the median latency at the
@@ -127,15 +138,7 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
   let healthy = 0; // highest limit whose latency was flat since it last queued
   let jumped = false; // the current limit was reached by growing toward `healthy`
   let nextProbe = NaN;
-  let probe: {
-    level: number;
-    restore: number;
-    jumped: boolean; // `jumped` of the level the probe returns to
-    startedAt: number;
-    rtts: Float64Array;
-    starts: Float64Array;
-    count: number;
-  } | undefined;
+  let probe: Probe | undefined;
   let inflightSum = 0;
   let inflightCount = 0;
   let averageInflight = 0;
@@ -181,12 +184,7 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
     blockUntil = now + settleHold * (1 + 0.25 * random());
   };
 
-  const finishProbe = (
-    now: number,
-    restore: number,
-    measured: Spread,
-    wasJumped: boolean,
-  ): void => {
+  const finishProbe = (now: number, done: Probe, measured: Spread): void => {
     const changed = noLoad === 0 || measured.median > noLoad * 1.5 ||
       measured.median < noLoad / 1.5;
     if (changed) {
@@ -202,10 +200,10 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
     noLoadSure = true;
     probe = undefined;
     scheduleProbe(now, 1);
-    const to = Math.min(restore, cap(now));
+    const to = Math.min(done.restore, cap(now));
     move(to, `no-load latency ${noLoad.toFixed(1)}ms re-measured: back to ${to}`, now);
     // Back at the level it left, the probe has not changed how that level was reached.
-    if (to === restore) jumped = wasJumped;
+    if (to === done.restore) jumped = done.jumped;
   };
 
   const decide = (now: number): void => {
@@ -318,18 +316,17 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
     const held = limit >= ceilings.memory || (o.cpuBound === true && limit >= ceilings.cpu);
     if (now >= nextProbe && limit > 1 && !held) {
       const level2 = Math.max(1, Math.floor(limit / 2));
-      const restore = limit;
-      const restoreJumped = jumped;
-      move(level2, `re-measure no-load latency at ${level2}`, now);
-      probe = {
+      const started: Probe = {
         level: level2,
-        restore,
-        jumped: restoreJumped,
+        restore: limit,
+        jumped,
         startedAt: now,
         rtts: new Float64Array(PROBE_SAMPLES * 2),
         starts: new Float64Array(PROBE_SAMPLES * 2),
         count: 0,
       };
+      move(level2, `re-measure no-load latency at ${level2}`, now);
+      probe = started;
     }
   };
 
@@ -366,7 +363,7 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
             measured.count >= PROBE_SAMPLES || probe.count >= probe.rtts.length ||
             (waited && measured.count >= QUICK)
           ) {
-            finishProbe(now, probe.restore, measured, probe.jumped);
+            finishProbe(now, probe, measured);
           }
         }
         return limit;
