@@ -31,9 +31,10 @@ export interface LimiterRunOptions extends AcquireOptions {
   /**
    * Longest the call may run once it holds a permit; past it, `run` rejects
    * with `CallTimeoutError`, the call's signal aborts and the call counts as
-   * dropped. Like `AbortSignal.timeout()`, the timer does not keep the
-   * process alive by itself: a call that waits on nothing that does (no I/O,
-   * no timer) can see the process exit first. @default {Infinity}
+   * dropped. With the default `scheduler`, as with `AbortSignal.timeout()`,
+   * the timer does not keep the process alive by itself: a call that waits
+   * on nothing that does (no I/O, no timer) can see the process exit first.
+   * @default {Infinity}
    */
   readonly timeoutMs?: number | undefined;
   /**
