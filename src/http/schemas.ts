@@ -11,7 +11,7 @@ import { custom } from "../config/custom.ts";
 import { BATCH_MODES } from "../control/batch/types.ts";
 import type { BatchMode } from "../control/batch/types.ts";
 
-/** `v.custom` whose issues say `expects` instead of "unknown". */
+/** A whole number >= `min`; anything else is reported as such. */
 function whole(min: number) {
   return custom<number>(
     (input) => typeof input === "number" && Number.isInteger(input) && input >= min,

@@ -56,7 +56,7 @@ export interface ResolvedMonitorOptions {
   readonly scheduler: Scheduler;
 }
 
-/** `v.custom`, with `expects` saying what was wanted instead of "unknown". */
+// A RuntimeAdapter is known by these methods.
 const ADAPTER_METHODS = ["cpu", "memory", "cpuTime", "loadAverage", "pressure"];
 const ADAPTER_EXPECTS = "a RuntimeAdapter (cpu, memory, cpuTime, loadAverage and pressure methods)";
 

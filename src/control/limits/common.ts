@@ -51,7 +51,6 @@ export function clamp(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, value));
 }
 
-/** `v.custom`, with `expects` saying what was wanted instead of "unknown". */
 type NumberSchema = v.GenericSchema<number, number>;
 
 /** A whole number >= 1. */
