@@ -18,6 +18,21 @@ export function custom<T>(
   return Object.assign(v.custom<T>(check), { expects });
 }
 
+/**
+ * A check across fields (or on a whole value) whose `ConfigError` says
+ * `expects` was expected; a bare `v.check` would report only "check".
+ */
+export function requirement<T>(
+  check: (input: T) => boolean,
+  expects: string,
+): v.CheckAction<T, string> {
+  // valibot reports a check action's `expects` as the issue's `expected`.
+  return Object.assign(v.check<T, string>(check, expects), { expects }) as v.CheckAction<
+    T,
+    string
+  >;
+}
+
 /** Whether `input` is an object with a function under each of `names`. */
 export function hasMethods(input: unknown, names: readonly string[]): boolean {
   if (typeof input !== "object" || input === null) return false;

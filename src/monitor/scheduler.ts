@@ -14,6 +14,14 @@ export interface Scheduler {
   clear(handle: unknown): void;
 }
 
+/** The longest delay `setTimeout` honours in every runtime. */
+const MAX_DELAY_MS = 2 ** 31 - 1;
+
+/** A delay longer than {@link MAX_DELAY_MS}, as a chain of timers; `timer` is the pending link. */
+class LongTimer {
+  timer: TimerHandle | undefined;
+}
+
 /**
  * The default {@link Scheduler}: one-shot `setTimeout` timers that are
  * unref'd, so a running monitor never keeps the process from exiting.
@@ -28,9 +36,19 @@ export interface Scheduler {
  */
 export const timerScheduler: Scheduler = Object.freeze({
   set(callback: () => void, ms: number): unknown {
-    return unrefTimer(setTimeout(callback, ms));
+    if (!(ms > MAX_DELAY_MS)) return unrefTimer(setTimeout(callback, ms));
+    // setTimeout fires at once for delays past 2^31 - 1 ms (about 24.8 days); chain shorter ones.
+    const long = new LongTimer();
+    let left = ms;
+    const step = (): void => {
+      const delay = Math.min(left, MAX_DELAY_MS);
+      left -= delay;
+      long.timer = unrefTimer(setTimeout(left > 0 ? step : callback, delay));
+    };
+    step();
+    return long;
   },
   clear(handle: unknown): void {
-    clearTimeout(handle as TimerHandle);
+    clearTimeout((handle instanceof LongTimer ? handle.timer : handle) as TimerHandle);
   },
 });

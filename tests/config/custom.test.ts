@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as v from "valibot";
 import { ConfigError } from "../../src/config/config-error.ts";
-import { custom, hasMethods } from "../../src/config/custom.ts";
+import { custom, hasMethods, requirement } from "../../src/config/custom.ts";
 import { parseOptions } from "../../src/config/parse.ts";
 
 describe("custom() and hasMethods()", () => {
@@ -24,6 +24,23 @@ describe("custom() and hasMethods()", () => {
       (error: unknown) =>
         error instanceof ConfigError &&
         /`scheduler` received 5, expected a Scheduler \(set\)/.test(error.message),
+    );
+  });
+});
+
+describe("requirement()", () => {
+  it("names what a check across fields expected", () => {
+    const schema = v.pipe(
+      v.strictObject({ min: v.number(), max: v.number() }),
+      requirement((o) => o.min <= o.max, "`min` at most `max`"),
+    );
+    assert.deepEqual(parseOptions(schema, { min: 1, max: 2 }, "T"), { min: 1, max: 2 });
+    assert.throws(
+      () => parseOptions(schema, { min: 3, max: 2 }, "T options"),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.issues[0]?.expected === "`min` at most `max`" &&
+        /options received \{"min":3,"max":2\}, expected `min` at most `max`/.test(error.message),
     );
   });
 });

@@ -7,6 +7,7 @@
 import * as v from "valibot";
 import { ConfigError } from "../../config/config-error.ts";
 import type { ConfigIssue } from "../../config/config-error.ts";
+import { requirement } from "../../config/custom.ts";
 import { parseOptions } from "../../config/parse.ts";
 import { resolveBatchOperation } from "./options.ts";
 import type { BatchOperationOptions } from "./options.ts";
@@ -45,10 +46,8 @@ const OPTION_OF: Readonly<Record<string, string>> = {
 };
 
 /** A check that the text is a number, whose issue says `expects`. */
-function numberText(expects: string): v.CheckAction<string, string> {
-  const action = v.check((s: string) => s !== "" && Number.isFinite(Number(s)), "");
-  return Object.assign(action, { expects });
-}
+const numberText = (expects: string) =>
+  requirement((s: string) => s !== "" && Number.isFinite(Number(s)), expects);
 
 const numeric = (check: v.GenericSchema<number, number>, expects: string) =>
   v.optional(

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { custom } from "../../config/custom.ts";
+import { custom, requirement } from "../../config/custom.ts";
 import { parseOptions } from "../../config/parse.ts";
 import type { Scheduler } from "../../monitor/scheduler.ts";
 import { clockOption, schedulerOption } from "../shared-options.ts";
@@ -97,7 +97,7 @@ const schema = v.pipe(
     clock: clockOption,
     scheduler: schedulerOption,
   }),
-  v.check(
+  requirement(
     (o) => o.windowMs === undefined || o.windowSize === undefined,
     "either `windowMs` or `windowSize`, not both",
   ),

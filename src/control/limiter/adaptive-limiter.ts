@@ -1,3 +1,4 @@
+import { ConfigError } from "../../config/config-error.ts";
 import type { ResourceSample } from "../../monitor/sample.ts";
 import type { Scheduler } from "../../monitor/scheduler.ts";
 import type {
@@ -148,11 +149,32 @@ async function runPlain<T>(
   try {
     value = await fn(NEVER_ABORTED);
   } catch (error) {
-    permit.release(classify?.(error) ?? "dropped");
+    let outcome: Outcome = "dropped";
+    try {
+      outcome = classify?.(error) ?? "dropped";
+    } finally {
+      // A classify that throws still gives the permit back; its error is what `run` rejects with.
+      permit.release(outcome);
+    }
     throw error;
   }
   permit.release("ok");
   return value;
+}
+
+/** The wait or timeout in a call's options, checked: a bad one is a `ConfigError`, not a 1 ms timer. */
+function checkMs(field: "maxWaitMs" | "timeoutMs", value: number | undefined): void {
+  if (value === undefined || (typeof value === "number" && value >= 0)) return;
+  const received = typeof value === "number"
+    ? String(value)
+    : JSON.stringify(value) ?? typeof value;
+  const expected = "a number >= 0 (or Infinity)";
+  throw new ConfigError("AdaptiveLimiter call options", [{
+    path: field,
+    expected,
+    received,
+    message: `\`${field}\` received ${received}, expected ${expected}`,
+  }]);
 }
 
 /**
@@ -298,6 +320,7 @@ export class AdaptiveLimiter extends EventTarget {
     }
     let slot: Partition;
     try {
+      checkMs("maxWaitMs", options.maxWaitMs);
       slot = this.#partition(options.partition);
     } catch (error) {
       return Promise.reject(error);
@@ -336,6 +359,11 @@ export class AdaptiveLimiter extends EventTarget {
       return this.#enqueue(this.#unpartitioned, undefined, this.#maxWaitMs).then((permit) =>
         runPlain(fn, permit as LimiterPermit, undefined)
       );
+    }
+    try {
+      checkMs("timeoutMs", options.timeoutMs);
+    } catch (error) {
+      return Promise.reject(error);
     }
     return this.acquire(options).then((permit) => {
       const timeoutMs = options.timeoutMs ?? Infinity;
@@ -539,6 +567,16 @@ export class AdaptiveLimiter extends EventTarget {
   #onRelease(permit: LimiterPermit, outcome: Outcome): void {
     this.#inflight--;
     permit.slot.inflight--;
+    try {
+      this.#feed(permit, outcome);
+    } finally {
+      // A limit algorithm that throws does not strand the waiters: the freed permit is handed on.
+      if (this.#waiting > 0) this.#drain();
+    }
+  }
+
+  /** Counts a released permit and, unless ignored, feeds its sample to the limit algorithm. */
+  #feed(permit: LimiterPermit, outcome: Outcome): void {
     if (outcome === "ignore") {
       this.#ignored++;
     } else {
@@ -565,7 +603,6 @@ export class AdaptiveLimiter extends EventTarget {
         }
       }
     }
-    if (this.#waiting > 0) this.#drain();
   }
 
   /** The algorithm's own reason, when it reports one for this very change. */
@@ -588,8 +625,9 @@ export class AdaptiveLimiter extends EventTarget {
     this.#limit = to;
     for (const p of this.#partitions) p.resize(to);
     const decision: Decision = { source: this.#source, from, to, reason, time: this.#clock() };
-    this.#emit("decision", decision);
+    // Waiters first: a listener that acquires must not take a new permit ahead of them.
     if (to > from) this.#drain();
+    this.#emit("decision", decision);
   }
 
   #emit<K extends keyof AdaptiveLimiterEventMap>(
@@ -606,40 +644,67 @@ export class AdaptiveLimiter extends EventTarget {
     timeoutMs: number,
     classify: ((error: unknown) => "dropped" | "ignore") | undefined,
   ): Promise<T> {
+    if (signal?.aborted) {
+      // Aborted after the permit was granted, before the call began: it never starts.
+      this.#aborted++;
+      permit.release("ignore");
+      return Promise.reject(signal.reason);
+    }
     return new Promise<T>((resolve, reject) => {
       const controller = new AbortController();
       let timedOut = false;
       let timer: unknown;
+      const stopTimer = (): void => {
+        if (timer === undefined) return;
+        this.#scheduler.clear(timer);
+        timer = undefined;
+      };
+      // Whichever comes first, the caller's abort or the timeout, decides how the call counts.
       const onAbort = (): void => {
+        stopTimer();
         controller.abort(signal?.reason);
         reject(signal?.reason);
       };
-      if (signal !== undefined) {
-        if (signal.aborted) onAbort();
-        else signal.addEventListener("abort", onAbort, { once: true });
-      }
-      if (timeoutMs !== Infinity && !controller.signal.aborted) {
+      signal?.addEventListener("abort", onAbort, { once: true });
+      if (timeoutMs !== Infinity) {
         timer = this.#scheduler.set(() => {
           timer = undefined;
           timedOut = true;
+          signal?.removeEventListener("abort", onAbort);
           const error = new CallTimeoutError(this.#name, timeoutMs);
           controller.abort(error);
           reject(error);
         }, timeoutMs);
       }
-      const settle = (outcome: Outcome): void => {
-        if (timer !== undefined) this.#scheduler.clear(timer);
+      // The permit comes back once; if the limit algorithm throws on it, `run` rejects with that.
+      const finish = (outcome: Outcome, end: () => void): void => {
+        stopTimer();
         signal?.removeEventListener("abort", onAbort);
-        permit.release(timedOut ? "dropped" : outcome);
+        try {
+          permit.release(outcome);
+        } catch (error) {
+          reject(error);
+          return;
+        }
+        end();
       };
       const failed = (error: unknown): void => {
-        settle(signal?.aborted ? "ignore" : (classify?.(error) ?? "dropped"));
-        reject(error);
+        if (timedOut || signal?.aborted) {
+          finish(timedOut ? "dropped" : "ignore", () => reject(error));
+          return;
+        }
+        let outcome: Outcome = "dropped";
+        let thrown = error;
+        try {
+          outcome = classify?.(error) ?? "dropped";
+        } catch (classifyError) {
+          thrown = classifyError;
+        }
+        finish(outcome, () => reject(thrown));
       };
       try {
         Promise.resolve(fn(controller.signal)).then((value) => {
-          settle(signal?.aborted ? "ignore" : "ok");
-          resolve(value);
+          finish(timedOut ? "dropped" : signal?.aborted ? "ignore" : "ok", () => resolve(value));
         }, failed);
       } catch (error) {
         failed(error);

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { custom, hasMethods } from "../../config/custom.ts";
+import { custom, hasMethods, requirement } from "../../config/custom.ts";
 import { parseOptions } from "../../config/parse.ts";
 import type { Scheduler } from "../../monitor/scheduler.ts";
 import type { Limit, ResourcePolicy } from "../types.ts";
@@ -75,16 +75,15 @@ export interface ResolvedLimiterOptions {
   readonly policy?: ResourcePolicy | undefined;
 }
 
-const wholePositive = v.pipe(v.number(), v.integer(), v.minValue(1));
-
-const limitSchema = v.union([
-  v.pipe(wholePositive, v.transform(constantLimit)),
-  custom<Limit>(
+const limitSchema = v.pipe(
+  custom<Limit | number>(
     (input) =>
-      hasMethods(input, ["update"]) && typeof (input as { limit?: unknown }).limit === "number",
+      (typeof input === "number" && Number.isInteger(input) && input >= 1) ||
+      (hasMethods(input, ["update"]) && typeof (input as { limit?: unknown }).limit === "number"),
     "a Limit (a numeric `limit` and an `update` method) or a whole number >= 1",
   ),
-]);
+  v.transform((input): Limit => typeof input === "number" ? constantLimit(input) : input),
+);
 
 const unbounded = v.union([v.literal(Infinity), v.pipe(v.number(), v.integer(), v.minValue(0))]);
 
@@ -93,7 +92,7 @@ const partitionsSchema = v.pipe(
     v.pipe(v.string(), v.minLength(1)),
     v.strictObject({ share: v.pipe(v.number(), v.gtValue(0), v.maxValue(1)) }),
   ),
-  v.check(
+  requirement(
     (record) => Object.values(record).reduce((sum, p) => sum + p.share, 0) <= 1 + 1e-9,
     "shares that add up to at most 1",
   ),

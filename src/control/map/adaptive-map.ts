@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { custom, requirement } from "../../config/custom.ts";
 import { parseOptions } from "../../config/parse.ts";
 import { AdaptiveLimiter } from "../limiter/adaptive-limiter.ts";
 import type { Permit } from "../limiter/permit.ts";
@@ -31,16 +32,16 @@ export type MapFn<T, R> = (item: T, index: number, signal: AbortSignal) => R | P
 const optionsSchema = v.pipe(
   v.strictObject({
     limiter: v.optional(
-      v.custom<AdaptiveLimiter>((input) => input instanceof AdaptiveLimiter, "an AdaptiveLimiter"),
+      custom<AdaptiveLimiter>((input) => input instanceof AdaptiveLimiter, "an AdaptiveLimiter"),
     ),
     limit: v.optional(v.unknown()),
     signal: v.optional(
-      v.custom<AbortSignal>((input) => input instanceof AbortSignal, "an AbortSignal"),
+      custom<AbortSignal>((input) => input instanceof AbortSignal, "an AbortSignal"),
     ),
     ordered: v.optional(v.boolean(), true),
     partition: v.optional(v.string()),
   }),
-  v.check(
+  requirement(
     (o) => o.limiter === undefined || o.limit === undefined,
     "either `limiter` or `limit`, not both",
   ),
@@ -60,7 +61,8 @@ type Pull<T> = () => IteratorResult<T> | Promise<IteratorResult<T>>;
  * had) or an abort of `signal` stops the map: no new call starts, the
  * signal passed to running calls aborts, and the map rejects with that error
  * (or the signal's reason) once every running call has settled. Nothing is
- * left running when the promise settles.
+ * left running when the promise settles; an async source still waiting for
+ * its next item is asked to `return()`, without waiting for it.
  *
  * @example Fetch pages, at most as many at once as the limiter allows
  * ```ts
@@ -135,6 +137,29 @@ function puller<T>(items: Iterable<T> | AsyncIterable<T>): {
   );
 }
 
+/**
+ * The item `pulled` gives, or `undefined` as soon as `signal` aborts: a
+ * source that has nothing to give yet must not hold a stopped map open.
+ */
+function unlessAborted<T>(
+  pulled: IteratorResult<T> | Promise<IteratorResult<T>>,
+  signal: AbortSignal,
+): IteratorResult<T> | Promise<IteratorResult<T> | undefined> {
+  if (!(pulled instanceof Promise)) return pulled;
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => resolve(undefined);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+    pulled.then((item) => {
+      signal.removeEventListener("abort", onAbort);
+      resolve(item);
+    }, (error: unknown) => {
+      signal.removeEventListener("abort", onAbort);
+      reject(error);
+    });
+  });
+}
+
 async function drive<T, R>(
   items: Iterable<T> | AsyncIterable<T>,
   fn: MapFn<T, R>,
@@ -179,9 +204,14 @@ async function drive<T, R>(
   };
 
   let exhausted = false;
+  let stalled = false; // stopped while the source was still producing its next item
   try {
     for (let index = 0; failure === undefined; index++) {
-      const next = await source.next();
+      const next = await unlessAborted(source.next(), signal);
+      if (next === undefined) {
+        stalled = true;
+        break;
+      }
       if (next.done) {
         exhausted = true;
         break;
@@ -199,7 +229,10 @@ async function drive<T, R>(
   } catch (error) {
     fail(error);
   }
-  if (!exhausted) {
+  if (stalled) {
+    // An async generator answers return() only after its pending next(): ask, do not wait.
+    Promise.resolve(source.close()).catch(() => {});
+  } else if (!exhausted) {
     try {
       await source.close();
     } catch (error) {

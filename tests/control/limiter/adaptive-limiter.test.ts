@@ -235,6 +235,40 @@ describe("AdaptiveLimiter", () => {
       assert.equal(limiter.inflight, 2);
     });
 
+    it("hands a freed permit to a waiter even when the limit algorithm throws", async () => {
+      const limit = steeredLimit(1);
+      const { limiter } = setup({ limit });
+      const held = await limiter.acquire();
+      const waiter = watch(limiter.acquire());
+      limit.update = () => {
+        throw new Error("algorithm broke");
+      };
+      assert.throws(() => held.release(), /algorithm broke/);
+      await flush();
+      assert.equal(waiter.state, "fulfilled");
+      assert.deepEqual([limiter.inflight, limiter.waiting], [1, 0]);
+      assert.throws(() => (waiter.value as Permit).release(), /algorithm broke/);
+      await assert.rejects(limiter.run(() => "ok"), /algorithm broke/, "run() reports it too");
+      await assert.rejects(
+        limiter.run(() => "ok", { timeoutMs: 50 }),
+        /algorithm broke/,
+        "and so does a run with a timeout",
+      );
+      assert.equal(limiter.inflight, 0);
+    });
+
+    it("serves waiters before a decision listener that acquires", async () => {
+      const { limiter } = setup({ limit: 1 });
+      await limiter.acquire();
+      const order: string[] = [];
+      void limiter.acquire().then(() => order.push("waiter"));
+      limiter.on("decision", () => void limiter.acquire().then(() => order.push("listener")));
+      limiter.setStatic(2);
+      await flush();
+      assert.deepEqual(order, ["waiter"]);
+      assert.equal(limiter.waiting, 1);
+    });
+
     it("takes the algorithm's own reason when it reports one", async () => {
       let limit = 2;
       const reporting = {
@@ -399,6 +433,86 @@ describe("AdaptiveLimiter", () => {
       assert.equal(time.pending, 0, "the timeout timer is cleared");
     });
 
+    it("counts a call aborted by its caller as ignored even when it then runs past timeoutMs", async () => {
+      const limit = steeredLimit(2);
+      const { limiter, time } = setup({ limit });
+      const controller = new AbortController();
+      const work = deferred<string>();
+      const result = watch(limiter.run(() => work.promise, {
+        signal: controller.signal,
+        timeoutMs: 100,
+      }));
+      await flush();
+      controller.abort("cancelled");
+      time.advance(150);
+      work.resolve("late");
+      await flush();
+      assert.equal(result.reason, "cancelled");
+      assert.equal(limit.samples.length, 0, "no congestion sample for the caller's abort");
+      assert.deepEqual([limiter.stats().ignored, limiter.stats().dropped], [1, 0]);
+    });
+
+    it("does not start the call when the signal aborts between the grant and the start", async () => {
+      const { limiter } = setup({ limit: 1 });
+      const held = await limiter.acquire();
+      const controller = new AbortController();
+      let called = false;
+      const result = watch(limiter.run(() => {
+        called = true;
+      }, { signal: controller.signal }));
+      held.release(); // grants the waiter; run() starts the call a microtask later
+      controller.abort("late");
+      await flush();
+      assert.equal(result.reason, "late");
+      assert.equal(called, false);
+      assert.deepEqual([limiter.inflight, limiter.stats().aborted], [0, 1]);
+    });
+
+    it("does not call classify for a timeout", async () => {
+      const { limiter, time } = setup({ limit: 1 });
+      const seen: unknown[] = [];
+      const work = deferred<string>();
+      const result = watch(limiter.run(() => work.promise, {
+        timeoutMs: 10,
+        classify: (error) => (seen.push(error), "ignore"),
+      }));
+      await flush();
+      time.advance(10);
+      work.reject(new Error("gave up"));
+      await flush();
+      assert.ok(result.reason instanceof CallTimeoutError);
+      assert.deepEqual(seen, []);
+      assert.equal(limiter.stats().dropped, 1);
+    });
+
+    it("gives the permit back and rejects with classify's error when classify throws", async () => {
+      const { limiter } = setup({ limit: 1 });
+      const classify = (): "dropped" => {
+        throw new Error("classify broke");
+      };
+      const fail = () => Promise.reject(new Error("503"));
+      await assert.rejects(limiter.run(fail, { classify }), /classify broke/);
+      await assert.rejects(limiter.run(fail, { classify, timeoutMs: 50 }), /classify broke/);
+      assert.equal(limiter.inflight, 0);
+      assert.equal(limiter.stats().dropped, 2);
+    });
+
+    it("refuses a bad per-call maxWaitMs or timeoutMs with a ConfigError", async () => {
+      const { limiter } = setup({ limit: 1 });
+      await assert.rejects(
+        limiter.acquire({ maxWaitMs: Number.NaN }),
+        (error: unknown) =>
+          error instanceof ConfigError && /`maxWaitMs` received NaN/.test(error.message),
+      );
+      await assert.rejects(
+        limiter.run(() => 1, { timeoutMs: -5 }),
+        (error: unknown) =>
+          error instanceof ConfigError && /`timeoutMs` received -5, expected a number >= 0/
+            .test(error.message),
+      );
+      assert.equal(limiter.inflight, 0);
+    });
+
     it("resolves with the value and clears its timer when the call beats timeoutMs", async () => {
       const { limiter, time } = setup({ limit: 1 });
       assert.equal(await limiter.run(() => 42, { timeoutMs: 100 }), 42);
@@ -456,6 +570,14 @@ describe("AdaptiveLimiter", () => {
         },
       );
       assert.throws(() => new AdaptiveLimiter({ limt: 3 } as AdaptiveLimiterOptions), ConfigError);
+      assert.throws(
+        () =>
+          new AdaptiveLimiter({ limit: 2.5, partitions: { a: { share: 0.7 }, b: { share: 0.7 } } }),
+        (error: unknown) =>
+          error instanceof ConfigError &&
+          /`limit` received 2.5, expected a Limit .* or a whole number >= 1/.test(error.message) &&
+          /`partitions` received .*, expected shares that add up to at most 1/.test(error.message),
+      );
     });
 
     it("rejects an unknown partition with a RangeError naming the known ones", () => {

@@ -232,6 +232,27 @@ describe("adaptiveMap()", () => {
     assert.equal(l.waiting, 0);
   });
 
+  it("stops on abort while an async source waits for its next item", async () => {
+    let returned = false;
+    const never = new Promise<IteratorResult<number>>(() => {});
+    const source: AsyncIterable<number> = {
+      [Symbol.asyncIterator]: () => ({
+        next: () => never,
+        return: () => {
+          returned = true;
+          return Promise.resolve({ done: true, value: undefined });
+        },
+      }),
+    };
+    const controller = new AbortController();
+    const run = watch(adaptiveMap(source, (n) => n, { limit: 2, signal: controller.signal }));
+    await flush();
+    controller.abort("enough");
+    await flush();
+    assert.equal(run.reason, "enough");
+    assert.equal(returned, true);
+  });
+
   it("rejects at once, calling nothing, with an already aborted signal", async () => {
     let calls = 0;
     await assert.rejects(
@@ -258,7 +279,14 @@ describe("adaptiveMap()", () => {
   it("validates its options", async () => {
     await assert.rejects(
       adaptiveMap([1], (n) => n, { limiter: limiter(1), limit: 2 }),
-      ConfigError,
+      (error: unknown) =>
+        error instanceof ConfigError && /expected either `limiter` or `limit`/.test(error.message),
+    );
+    await assert.rejects(
+      adaptiveMap([1], (n) => n, { signal: {} as AbortSignal }),
+      (error: unknown) =>
+        error instanceof ConfigError && /`signal` received \{\}, expected an AbortSignal/
+          .test(error.message),
     );
     await assert.rejects(adaptiveMap([1], (n) => n, { ordered: "yes" as unknown as boolean }), {
       name: "ConfigError",
