@@ -216,8 +216,11 @@ export function createControlApp(options: ControlAppOptions): Hono {
         : error.message;
       return c.json({ error: `Cannot ${action(c)}: ${message}` } satisfies Problem, error.status);
     }
-    const problem = badRequest(error, action(c));
-    if (problem !== undefined) return c.json(problem, 400);
+    // Mutations answer their own 400s; a ConfigError that gets here (a metric
+    // name clash while collecting, say) is the server's fault, not the request's.
+    if (error instanceof RequestError) {
+      return c.json({ error: error.message, issues: error.issues } satisfies Problem, 400);
+    }
     const message = error instanceof Error ? error.message : String(error);
     return c.json({ error: `Cannot ${action(c)}: internal error: ${message}` }, 500);
   });
@@ -251,10 +254,17 @@ export function createControlApp(options: ControlAppOptions): Hono {
     c.header("Cache-Control", "no-store");
     return c.body(registry.prometheus(), 200, { "Content-Type": PROMETHEUS_CONTENT_TYPE });
   });
-  app.get(
-    "/events",
-    (c) => streamEvents(c, observatory, { heartbeatMs: o.eventsHeartbeatMs, now: o.clock }),
-  );
+  app.get("/events", (c) => {
+    // Hono answers HEAD with the GET handler and drops the body without cancelling
+    // it: a stream opened here would never see its client leave.
+    if (c.req.method === "HEAD") {
+      return c.body(null, 200, {
+        "Content-Type": "text/event-stream",
+        "Cache-Control": "no-cache",
+      });
+    }
+    return streamEvents(c, observatory, { heartbeatMs: o.eventsHeartbeatMs, now: o.clock });
+  });
 
   const auth = requireToken({ token: o.token, allowUnauthenticated: o.allowUnauthenticated });
   const limit = bodyLimit({

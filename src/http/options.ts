@@ -102,7 +102,11 @@ const schema = v.strictObject({
   ),
   allowUnauthenticated: v.optional(v.boolean(), false),
   maxBodyBytes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 16 * 1024),
-  eventsHeartbeatMs: v.optional(v.pipe(v.number(), v.finite(), v.minValue(1)), 15_000),
+  // setTimeout fires at once past 2^31 - 1 ms.
+  eventsHeartbeatMs: v.optional(
+    v.pipe(v.number(), v.finite(), v.minValue(1), v.maxValue(2 ** 31 - 1)),
+    15_000,
+  ),
   clock: v.optional(
     custom<Clock>((input) => typeof input === "function", "a function returning epoch ms"),
     () => Date.now,

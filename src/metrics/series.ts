@@ -84,7 +84,10 @@ export class Series<T> {
     }
     const given = labels === undefined ? [] : Object.keys(labels);
     const unknown = given.filter((name) => !names.includes(name));
-    const missing = names.filter((name) => labels?.[name] === undefined);
+    // Own properties only: a label named `constructor` must not read Object.prototype's.
+    const missing = names.filter((name) =>
+      labels === undefined || !Object.hasOwn(labels, name) || labels[name] === undefined
+    );
     if (unknown.length > 0 || missing.length > 0) {
       const problems = [
         missing.length > 0 ? `missing ${missing.join(", ")}` : "",

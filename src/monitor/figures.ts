@@ -11,6 +11,8 @@ import type { PsiSample, ResourceSample, ThrottlingSample } from "./sample.ts";
 export interface CpuTimeRead {
   readonly time: number;
   readonly value: number;
+  /** Which counter answered (the cgroup's or the process's): two counters cannot be subtracted. */
+  readonly source?: string | undefined;
 }
 
 /** A figure, or why there is none. */
@@ -27,6 +29,13 @@ export function cpuPercentBetween(before: CpuTimeRead, after: CpuTimeRead, cpus:
   const elapsedMs = after.time - before.time;
   const usedUs = after.value - before.value;
   if (!(elapsedMs > 0)) return { reason: "cpuPercent: no time elapsed since the previous read" };
+  if (before.source !== after.source) {
+    return {
+      reason: `cpuPercent: cpu time came from ${
+        after.source ?? "an unnamed counter"
+      }, before from ${before.source ?? "an unnamed counter"}; needs a second sample`,
+    };
+  }
   if (usedUs < 0) return { reason: "cpuPercent: cpu time went backwards" };
   return { value: Math.min(100, (usedUs / (elapsedMs * 1000 * cpus)) * 100) };
 }

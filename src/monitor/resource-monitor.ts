@@ -189,7 +189,11 @@ export class ResourceMonitor extends EventTarget {
     let cpuPercent: number | undefined;
     if (cpuTime !== undefined) {
       const before = this.#cpuTime;
-      this.#cpuTime = { time, value: cpuTime };
+      this.#cpuTime = {
+        time,
+        value: cpuTime,
+        source: read("cpuTimeSource", () => this.#adapter.cpuTimeSource()),
+      };
       const figure = before === undefined
         ? { reason: "cpuPercent: needs a second sample" }
         : cpuPercentBetween(before, this.#cpuTime, cpus);

@@ -1,4 +1,4 @@
-import { unrefTimer } from "../runtime/timers.ts";
+import { holdOpen, unrefTimer } from "../runtime/timers.ts";
 import type { TimerHandle } from "../runtime/timers.ts";
 
 /**
@@ -12,6 +12,13 @@ export interface Scheduler {
   set(callback: () => void, ms: number): unknown;
   /** Cancels a pending callback; a handle that already fired or was cleared is ignored. */
   clear(handle: unknown): void;
+  /**
+   * Keeps the process alive until the returned function is called. Its
+   * timers do not, so a component whose waiters only those timers (or a
+   * monitor's) can settle holds the process open while anyone waits.
+   * Optional: a manual scheduler has no process to hold.
+   */
+  hold?(): () => void;
 }
 
 /** The longest delay `setTimeout` honours in every runtime. */
@@ -51,4 +58,5 @@ export const timerScheduler: Scheduler = Object.freeze({
   clear(handle: unknown): void {
     clearTimeout((handle instanceof LongTimer ? handle.timer : handle) as TimerHandle);
   },
+  hold: holdOpen,
 });

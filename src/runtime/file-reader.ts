@@ -38,11 +38,19 @@ export function createCachedFileReader(
   let buffer = new Uint8Array(8192);
   const decoder = new TextDecoder();
 
+  // Until a read returns nothing: files the kernel renders record by record
+  // (mountinfo, smaps) give at most about a page per read, however big the buffer.
   const readAll = (fd: number): string => {
+    let total = 0;
     for (;;) {
-      const n = fs.readSync(fd, buffer, 0, buffer.length, 0);
-      if (n < buffer.length) return decoder.decode(buffer.subarray(0, n));
-      buffer = new Uint8Array(buffer.length * 2);
+      if (total === buffer.length) {
+        const grown = new Uint8Array(buffer.length * 2);
+        grown.set(buffer);
+        buffer = grown;
+      }
+      const n = fs.readSync(fd, buffer, total, buffer.length - total, total);
+      if (n === 0) return decoder.decode(buffer.subarray(0, total));
+      total += n;
     }
   };
 

@@ -20,3 +20,14 @@ export function unrefTimer(handle: TimerHandle): TimerHandle {
   if (typeof h === "number" && deno && typeof deno.unrefTimer === "function") deno.unrefTimer(h);
   return handle;
 }
+
+/**
+ * Keeps the process alive until the returned function is called: a ref'd
+ * timer that never fires. For a promise a caller awaits whose settling rests
+ * only on unref'd timers (a monitor's samples), so the process does not exit
+ * with it unsettled.
+ */
+export function holdOpen(): () => void {
+  const handle = setInterval(() => {}, 0x7fffffff);
+  return () => clearInterval(handle);
+}

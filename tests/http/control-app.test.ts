@@ -9,7 +9,7 @@ import { AdaptiveLimiter } from "../../src/control/limiter/adaptive-limiter.ts";
 import { createControlApp } from "../../src/http/control-app.ts";
 import type { ControlAppOptions } from "../../src/http/options.ts";
 import type { Figures } from "../../src/http/figures.ts";
-import { PROMETHEUS_CONTENT_TYPE } from "../../src/metrics/registry.ts";
+import { MetricsRegistry, PROMETHEUS_CONTENT_TYPE } from "../../src/metrics/registry.ts";
 import { ResourceMonitor } from "../../src/monitor/resource-monitor.ts";
 import { observe } from "../../src/observe/mod.ts";
 import type { DecisionRecord, Status } from "../../src/observe/mod.ts";
@@ -174,6 +174,18 @@ describe("createControlApp() probes and reports", () => {
     assert.match(text, /^# TYPE headroom_limiter_limit gauge$/m);
     assert.match(text, /^headroom_limiter_limit\{limiter="db"\} 10$/m);
     await s.close();
+  });
+
+  it("answers a scrape that fails on the server with a JSON 500, not a 400", async () => {
+    const registry = new MetricsRegistry();
+    registry.gauge("queue_depth", "Jobs waiting.");
+    // A collector that asks for the same metric with other label names: the server's bug.
+    registry.collect(() => registry.gauge("queue_depth", "Jobs waiting.", ["queue"]));
+    const limiter = new AdaptiveLimiter({ name: "db", limit: 2 });
+    const app = createControlApp({ limiters: { db: limiter }, registry, token: TOKEN });
+    const response = await app.request("/metrics");
+    assert.equal(response.status, 500);
+    assert.match(String((await json(response))["error"]), /Cannot GET \/metrics: internal error/);
   });
 
   it("serves the dashboard with its script and style allowed by nonce only", async () => {
@@ -566,6 +578,7 @@ describe("createControlApp() options", () => {
       [{ token: "two words" }, "token"],
       [{ maxBodyBytes: 0 }, "maxBodyBytes"],
       [{ eventsHeartbeatMs: -1 }, "eventsHeartbeatMs"],
+      [{ eventsHeartbeatMs: 2 ** 31 }, "eventsHeartbeatMs"],
       [{ allowUnauthenticated: "yes" }, "allowUnauthenticated"],
       [{ limiters: [] }, "limiters"],
       [{ tokn: "x" }, "tokn"],
@@ -674,6 +687,12 @@ describe("createControlApp() GET /events", () => {
     await events.nextOf("tick");
     assert.deepEqual(Object.fromEntries(listening), { sample: 1, decision: 1 });
     await events.cancel();
+    assert.deepEqual(Object.fromEntries(listening), { sample: 0, decision: 0 });
+    // HEAD gets the headers and no stream: nothing is left listening for a body nobody reads.
+    const head = await app.request("/events", { method: "HEAD" });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get("content-type"), "text/event-stream");
+    assert.equal(head.body, null);
     assert.deepEqual(Object.fromEntries(listening), { sample: 0, decision: 0 });
     observatory.close();
   });

@@ -49,6 +49,8 @@ describe("Counter", () => {
       /Cannot increment headroom_x_total: missing pool; unknown pol; it takes exactly the labels pool/,
     );
     assert.throws(() => c.inc(), /missing pool/);
+    const g = new MetricsRegistry().gauge("g", "G.", ["constructor"]);
+    assert.throws(() => g.set(1, {}), /missing constructor/, "not Object.prototype's constructor");
     assert.throws(
       () => new MetricsRegistry().counter("y_total", "Y.").inc({ pool: "a" }),
       /unknown pool; it takes no labels/,

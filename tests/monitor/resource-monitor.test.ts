@@ -66,6 +66,33 @@ describe("ResourceMonitor CPU", () => {
     assert.equal(third.cpuPercentSmoothed, 50, "one half-life later the average is halfway");
   });
 
+  it("does not subtract two different CPU-time counters after a fallback", () => {
+    const time = new ManualTime();
+    const fake = createFakeAdapter({ cpu: { affinity: 4 } });
+    // The cgroup's counter (40 % of 4 CPUs) fails once, and the process's answers instead.
+    let cgroupUs = 0;
+    let cgroupFails = false;
+    const adapter: RuntimeAdapter = {
+      ...fake,
+      cpuTime: () => (cgroupFails ? 50_000 : cgroupUs),
+      cpuTimeSource: () => (cgroupFails ? "process.cpuUsage()" : "cgroup2 /cpu.stat usage_usec"),
+    };
+    const monitor = new ResourceMonitor({
+      adapter,
+      clock: time.clock,
+      scheduler: time.scheduler,
+      loopDelay: false,
+    });
+    const percents: (number | undefined)[] = [];
+    for (let i = 0; i < 5; i++) {
+      cgroupFails = i === 2;
+      percents.push(monitor.sample().cpuPercent);
+      time.advance(1000);
+      cgroupUs += 1_600_000;
+    }
+    assert.deepEqual(percents, [undefined, 40, undefined, undefined, 40]);
+  });
+
   it("uses the quota-derived effective CPUs and reports the quota", () => {
     const { time, adapter, monitor } = setup({ cpu: { affinity: 8, quota: 2.5 }, cpuTime: 0 });
     monitor.sample();

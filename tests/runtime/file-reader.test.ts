@@ -30,6 +30,27 @@ describe("createCachedFileReader()", () => {
     reader.close();
   });
 
+  it("reads on until the file ends when each read gives only a part (as /proc does)", () => {
+    const path = join(dir, "records");
+    const text = Array.from({ length: 300 }, (_, i) => `record ${i}`).join("\n") + "\n";
+    fs.writeFileSync(path, text);
+    // Like a kernel seq_file: at most 100 bytes a read, whatever the buffer.
+    const pageByPage = {
+      ...fs,
+      readSync: (
+        fd: number,
+        buffer: Uint8Array,
+        offset: number,
+        length: number,
+        position: number,
+      ) => fs.readSync(fd, buffer, offset, Math.min(length, 100), position),
+    } as typeof fs;
+    const reader = createCachedFileReader(pageByPage, () => true);
+    assert.equal(reader.read(path), text);
+    assert.equal(reader.read(path), text, "and again through the kept descriptor");
+    reader.close();
+  });
+
   it("throws like readFileSync for a missing file, and recovers when it appears", () => {
     const path = join(dir, "later");
     const reader = createCachedFileReader(fs, () => true);
@@ -73,5 +94,14 @@ describe("createCachedFileReader() on /proc", {
     assert.ok(x > 0);
     assert.ok(second > first, `utime ${first} -> ${second}`);
     reader.close();
+  });
+
+  it("reads a /proc file longer than a page whole", () => {
+    const reader = createCachedFileReader(fs);
+    const whole = fs.readFileSync("/proc/self/smaps", "utf8").length;
+    const read = reader.read("/proc/self/smaps").length;
+    reader.close();
+    assert.ok(whole > 8192, `smaps is ${whole} characters`);
+    assert.ok(read > whole * 0.8, `read ${read} of about ${whole} characters`);
   });
 });

@@ -48,8 +48,12 @@ export interface BatchSizerStatistics {
   readonly lastLoad: number | undefined;
   /** Size changes across operations, probes included. */
   readonly totalAdjustments: number;
-  /** `none` without a monitor, `failed` while sizes fall back to their defaults. */
-  readonly monitor: "none" | "ok" | "failed";
+  /**
+   * `none` without a monitor, `waiting` before its first sample, `failed`
+   * while sizes fall back to their defaults (it failed, gave no load figure,
+   * or fell silent for `staleAfterMs`).
+   */
+  readonly monitor: "none" | "waiting" | "ok" | "failed";
 }
 
 interface Operation {
@@ -92,9 +96,14 @@ function policyFor(options: ResolvedBatchOperation): BatchPolicy {
   }
 }
 
+/** `value` when it is a real figure; NaN or Infinity from a hand-made sample is no figure. */
+function figure(value: number | undefined): number | undefined {
+  return value !== undefined && Number.isFinite(value) ? value : undefined;
+}
+
 function loadOf(sample: ResourceSample): { load: number | undefined; why: string } {
-  const cpu = sample.cpuPercentSmoothed ?? sample.cpuPercent;
-  const memory = sample.memoryPercentSmoothed ?? sample.memoryPercent;
+  const cpu = figure(sample.cpuPercentSmoothed) ?? figure(sample.cpuPercent);
+  const memory = figure(sample.memoryPercentSmoothed) ?? figure(sample.memoryPercent);
   if (cpu === undefined && memory === undefined) {
     const figures = sample.degraded.filter((d) => d.startsWith("cpu") || d.startsWith("memory"));
     return {
@@ -238,7 +247,8 @@ export class DynamicBatchSizer extends EventTarget {
     } else if (resolved.mode === "load" && state.kind === "failed") {
       policy.load(undefined, now, state.why);
     }
-    this.#apply(op, now, false);
+    // The size the operation starts at was never handed out: no change to announce.
+    this.#apply(op, now, false, true);
     if (previous !== undefined && previous.size !== op.size) {
       // Replacing an operation (an operator's override, say) is a decision too.
       const reason = `registered again (${resolved.mode} mode): ${op.reason}`;
@@ -342,6 +352,7 @@ export class DynamicBatchSizer extends EventTarget {
 
   /** Sizes of every operation, the last load and the number of changes. */
   statistics(): BatchSizerStatistics {
+    this.#checkStale(this.#options.clock());
     const sizes: Record<string, number> = {};
     for (const [name, op] of this.#operations) sizes[name] = op.size;
     const state = this.#monitor;
@@ -350,7 +361,7 @@ export class DynamicBatchSizer extends EventTarget {
       sizes,
       lastLoad: state.kind === "ok" ? state.load : undefined,
       totalAdjustments: this.#totalAdjustments,
-      monitor: state.kind === "none" ? "none" : state.kind === "failed" ? "failed" : "ok",
+      monitor: state.kind,
     };
   }
 
@@ -412,8 +423,8 @@ export class DynamicBatchSizer extends EventTarget {
     }
   }
 
-  /** Applies the monitor's cap to the policy's proposal and announces a change. */
-  #apply(op: Operation, now: number, afterBatch: boolean): void {
+  /** Applies the monitor's cap to the policy's proposal and, unless `quiet`, announces a change. */
+  #apply(op: Operation, now: number, afterBatch: boolean, quiet = false): void {
     const proposal = op.policy.current;
     let size = proposal.size;
     let reason = proposal.reason;
@@ -430,8 +441,14 @@ export class DynamicBatchSizer extends EventTarget {
     const probe = proposal.probe && size === proposal.size;
     if (afterBatch && probe) op.probes++;
     op.reason = reason;
+    if (quiet) {
+      op.size = size;
+      op.planned = size;
+      return;
+    }
     if (size === op.size) {
-      if (!probe) op.planned = size;
+      // A probe's size can become the plan: that is still a change of the planned size.
+      if (!probe && size !== op.planned) this.#adjusted(op, size, reason, now);
       return;
     }
     const from = op.size;
@@ -441,6 +458,11 @@ export class DynamicBatchSizer extends EventTarget {
     const decision: Decision = { source: `batch:${op.name}`, from, to: size, reason, time: now };
     this.dispatchEvent(new CustomEvent("decision", { detail: decision }));
     if (probe || size === op.planned) return;
+    this.#adjusted(op, size, reason, now);
+  }
+
+  /** The planned size (not a probe's) moves to `size`: a `batchSizeAdjusted` event. */
+  #adjusted(op: Operation, size: number, reason: string, now: number): void {
     const adjusted: BatchSizeAdjusted = {
       operation: op.name,
       previousBatchSize: op.planned,

@@ -14,7 +14,10 @@ import { subscribe } from "../../internal/events.ts";
 export interface CircuitBreakerOptions {
   /** The circuit opens when failures / calls in the window reach this, in (0, 1]. @default {0.5} */
   readonly failureRatio?: number;
-  /** Fewest calls in the window before the ratio is judged. @default {10} */
+  /**
+   * Fewest calls in the window before the ratio is judged; at most
+   * `windowSize`. @default {10, or `windowSize` when that is smaller}
+   */
   readonly minCalls?: number;
   /** A time-based window: the calls of the last `windowMs`. @default {10000} */
   readonly windowMs?: number;
@@ -85,7 +88,7 @@ const whole = v.pipe(v.number(), v.integer(), v.minValue(1));
 const schema = v.pipe(
   v.strictObject({
     failureRatio: v.optional(v.pipe(v.number(), v.gtValue(0), v.maxValue(1)), 0.5),
-    minCalls: v.optional(whole, 10),
+    minCalls: v.optional(whole),
     windowMs: v.optional(positive),
     windowSize: v.optional(whole),
     openMs: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0)), 5000),
@@ -100,6 +103,13 @@ const schema = v.pipe(
   requirement(
     (o) => o.windowMs === undefined || o.windowSize === undefined,
     "either `windowMs` or `windowSize`, not both",
+  ),
+  v.forward(
+    requirement(
+      (o) => o.minCalls === undefined || o.windowSize === undefined || o.minCalls <= o.windowSize,
+      "at most `windowSize` (a window of that many calls never holds more)",
+    ),
+    ["minCalls"],
   ),
 );
 
@@ -157,7 +167,7 @@ export class CircuitBreaker extends EventTarget {
     super();
     const o = parseOptions(schema, options, "CircuitBreaker options");
     this.#failureRatio = o.failureRatio;
-    this.#minCalls = o.minCalls;
+    this.#minCalls = o.minCalls ?? Math.min(10, o.windowSize ?? 10);
     this.#openMs = o.openMs;
     this.#probes = o.probes;
     this.#isFailure = o.isFailure ?? notAbort;
@@ -232,8 +242,14 @@ export class CircuitBreaker extends EventTarget {
       call.success();
       return value;
     } catch (error) {
-      if (this.#isFailure(error)) call.failure();
-      else call.ignore();
+      let failed = true;
+      try {
+        failed = this.#isFailure(error);
+      } finally {
+        // An isFailure that throws counts the call as failed (and its error is what rejects).
+        if (failed) call.failure();
+        else call.ignore();
+      }
       throw error;
     }
   }
@@ -290,11 +306,17 @@ export class CircuitBreaker extends EventTarget {
     this.#reason = reason;
     this.#openedAt = this.#clock();
     this.#change("open", reason);
-    const generation = this.#generation;
+    this.#arm(this.#generation, this.#openMs);
+  }
+
+  /** Half-opens the circuit when `openMs` has passed; a timer that fires early waits out the rest. */
+  #arm(generation: number, ms: number): void {
     this.#timer = this.#scheduler.set(() => {
       this.#timer = undefined;
-      if (generation === this.#generation) this.#due();
-    }, this.#openMs);
+      if (generation !== this.#generation) return;
+      this.#due();
+      if (this.#state === "open") this.#arm(generation, Math.ceil(this.remainingMs) + 1);
+    }, ms);
   }
 
   /** Half-opens an open circuit whose `openMs` has passed. */

@@ -118,6 +118,8 @@ export class EmergencyBrake extends EventTarget {
   #engagements = 0;
   #calm = false;
   #pauseTimer: unknown = undefined;
+  /** Lets the process exit again; set while anyone waits for recovery. */
+  #letGo: (() => void) | undefined = undefined;
 
   /** Validates `options` (throws `ConfigError`) and creates a released brake. */
   constructor(options: EmergencyBrakeOptions = {}) {
@@ -133,6 +135,7 @@ export class EmergencyBrake extends EventTarget {
     this.#monitor = o.monitor;
     this.#onSample = (event) => this.observe((event as CustomEvent<ResourceSample>).detail);
     this.#monitor?.addEventListener("sample", this.#onSample);
+    if (o.monitor?.latest !== undefined) this.observe(o.monitor.latest);
   }
 
   /** Whether work should pause now. */
@@ -194,7 +197,8 @@ export class EmergencyBrake extends EventTarget {
    * Resolves `true` once the brake lets go (at once when it is not engaged),
    * or `false` when `maxWaitMs` passes first; rejects with `signal.reason`
    * on abort. It never throws on a timeout: the caller decides whether to go
-   * on or give up.
+   * on or give up. While anyone waits, the default scheduler keeps the
+   * process alive (the monitor's own timers do not).
    */
   waitForRecovery(
     options: { readonly maxWaitMs?: number; readonly signal?: AbortSignal } = {},
@@ -223,8 +227,14 @@ export class EmergencyBrake extends EventTarget {
           this.#waiters.delete(waiter);
           if (waiter.timer !== undefined) this.#scheduler.clear(waiter.timer);
           signal?.removeEventListener("abort", onAbort);
+          if (this.#waiters.size === 0) {
+            this.#letGo?.();
+            this.#letGo = undefined;
+          }
         },
       };
+      // Only the monitor's samples (on unref'd timers) can free a waiter: hold the process open.
+      if (this.#waiters.size === 0) this.#letGo = this.#scheduler.hold?.();
       this.#waiters.add(waiter);
       signal?.addEventListener("abort", onAbort, { once: true });
       if (maxWaitMs !== Infinity) {
@@ -248,11 +258,16 @@ export class EmergencyBrake extends EventTarget {
     return subscribe(this, type, listener, options.signal);
   }
 
-  /** Stops listening to the monitor and cancels the pause timer; the brake keeps its state. */
+  /**
+   * Stops listening to the monitor and cancels the pause timer; the brake
+   * keeps its state. Anyone still waiting for recovery gets `false`: nothing
+   * would tell them of it now.
+   */
   [Symbol.dispose](): void {
     this.#monitor?.removeEventListener("sample", this.#onSample);
     if (this.#pauseTimer !== undefined) this.#scheduler.clear(this.#pauseTimer);
     this.#pauseTimer = undefined;
+    for (const waiter of [...this.#waiters]) waiter.resolve(false);
   }
 
   #release(reason: string): void {

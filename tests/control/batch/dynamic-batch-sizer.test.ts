@@ -52,6 +52,20 @@ describe("DynamicBatchSizer.register() again", () => {
     assert.equal(decisions[0]!.time, 5);
     assert.match(decisions[0]!.reason, /^registered again \(fixed mode\)/);
   });
+
+  it("announces one change, from the size in force, when a cap applies at once", () => {
+    const sizer = new DynamicBatchSizer({ clock: () => 5 });
+    sizer.register("job", { initialSize: 40, defaultSize: 40 });
+    sizer.monitorFailed("adapter gone");
+    const decisions: Decision[] = [];
+    const adjusted: BatchSizeAdjusted[] = [];
+    sizer.on("decision", (d) => decisions.push(d));
+    sizer.on("batchSizeAdjusted", (a) => adjusted.push(a));
+    assert.equal(sizer.register("job", { initialSize: 100, defaultSize: 25 }), 25);
+    assert.deepEqual(decisions.map((d) => [d.from, d.to]), [[40, 25]]);
+    assert.match(decisions[0]!.reason, /^registered again/);
+    assert.deepEqual(adjusted, [], "100 was never handed out");
+  });
 });
 
 describe("DynamicBatchSizer options", () => {
@@ -175,6 +189,30 @@ describe("DynamicBatchSizer", () => {
     assert.ok(adjusted.every((a) => !a.reason.startsWith("probe")));
   });
 
+  it("announces a planned size that falls to a probe's size", () => {
+    let t = 0;
+    const sizer = new DynamicBatchSizer({ clock: () => t });
+    sizer.register("job", { budgetMs: 100, initialSize: 10, defaultSize: 106 });
+    const adjusted: BatchSizeAdjusted[] = [];
+    sizer.on("batchSizeAdjusted", (a) => adjusted.push(a));
+    const batch = (): void => {
+      const items = sizer.size("job");
+      t += 20 + 0.5 * items;
+      sizer.record("job", { items, durationMs: 20 + 0.5 * items });
+    };
+    for (let i = 0; i < 8; i++) batch();
+    assert.match(sizer.stats("job").reason, /^probe 106/, "the next batch is a probe at 106");
+    const planned = adjusted.at(-1)!.newBatchSize;
+    assert.ok(planned > 106);
+    sizer.monitorFailed("adapter gone");
+    batch();
+    assert.equal(sizer.size("job"), 106);
+    assert.deepEqual(
+      [adjusted.at(-1)!.previousBatchSize, adjusted.at(-1)!.newBatchSize],
+      [planned, 106],
+    );
+  });
+
   it("re-fits after the per-item cost changes", () => {
     let t = 0;
     const sizer = new DynamicBatchSizer({ clock: () => t });
@@ -265,6 +303,30 @@ describe("DynamicBatchSizer", () => {
       });
       assert.equal(sizer.size("sync"), 25);
       assert.match(sizer.stats("sync").reason, /cpuTime: not available/);
+    });
+
+    it("takes a NaN figure in a hand-made sample as no figure, not a NaN size", () => {
+      const monitor = new ScriptedMonitor();
+      const sizer = new DynamicBatchSizer({ clock: () => 0, monitor });
+      sizer.register("sync", loadOptions);
+      monitor.emit({ ...loadSample(0, 0), cpuPercent: NaN, cpuPercentSmoothed: NaN });
+      assert.equal(sizer.size("sync"), 25);
+      assert.equal(sizer.statistics().monitor, "failed");
+    });
+
+    it("says in statistics() when the monitor has not spoken yet or fell silent", () => {
+      let t = 0;
+      const monitor = new ScriptedMonitor();
+      const sizer = new DynamicBatchSizer({ clock: () => t, monitor, staleAfterMs: 1000 });
+      sizer.register("sync", loadOptions);
+      assert.equal(sizer.statistics().monitor, "waiting");
+      monitor.emit(loadSample(20, t));
+      assert.equal(sizer.statistics().monitor, "ok");
+      t = 60_000;
+      assert.deepEqual(
+        [sizer.statistics().monitor, sizer.statistics().sizes],
+        ["failed", { sync: 25 }],
+      );
     });
 
     it("falls back when the monitor goes silent for staleAfterMs", () => {

@@ -79,6 +79,43 @@ describe("CircuitBreaker", () => {
     assert.equal(breaker.stats().calls, 0, "the window starts afresh");
   });
 
+  it("half-opens on time when its timer fires a little early", async () => {
+    const time = new ManualTime();
+    // Real timers can fire up to a millisecond before the clock says they are due.
+    const early = {
+      set: (callback: () => void, ms: number) => time.scheduler.set(callback, ms - 1),
+      clear: (handle: unknown) => time.scheduler.clear(handle),
+    };
+    const breaker = new CircuitBreaker({
+      clock: time.clock,
+      scheduler: early,
+      minCalls: 1,
+      openMs: 1000,
+    });
+    const states: string[] = [];
+    breaker.on("state", (c) => states.push(c.to));
+    await calls(breaker, "x");
+    time.advance(999);
+    assert.deepEqual(states, ["open"]);
+    time.advance(1);
+    assert.deepEqual(states, ["open", "half-open"], "the event comes without anyone reading state");
+  });
+
+  it("counts a call as failed when isFailure throws, and rejects with its error", async () => {
+    const { breaker, time } = setup({
+      minCalls: 1,
+      openMs: 1000,
+      isFailure: () => {
+        throw new Error("isFailure broke");
+      },
+    });
+    await assert.rejects(breaker.run(boom), /isFailure broke/);
+    assert.equal(breaker.state, "open");
+    time.advance(1000);
+    await assert.rejects(breaker.run(boom), /isFailure broke/);
+    assert.equal(breaker.state, "open", "the failed probe reopened it instead of holding its slot");
+  });
+
   it("opens again when a probe fails", async () => {
     const { breaker, time, states } = setup({ minCalls: 1, openMs: 1000 });
     await calls(breaker, "x");
@@ -144,6 +181,20 @@ describe("CircuitBreaker", () => {
     await breaker.run(() => Promise.reject(new Error("404"))).catch(() => {});
     assert.equal(breaker.stats().calls, 0);
     assert.equal(breaker.state, "closed");
+  });
+
+  it("judges a count window smaller than 10 calls once it is full", async () => {
+    const { breaker } = setup({ windowSize: 5 });
+    await calls(breaker, "xxxx");
+    assert.equal(breaker.state, "closed");
+    await calls(breaker, "x");
+    assert.equal(breaker.state, "open");
+    assert.throws(
+      () => new CircuitBreaker({ windowSize: 5, minCalls: 6 }),
+      (error: unknown) =>
+        error instanceof ConfigError && error.issues[0]?.path === "minCalls" &&
+        /expected at most `windowSize`/.test(error.message),
+    );
   });
 
   it("rejects bad options with a ConfigError", () => {

@@ -146,6 +146,47 @@ describe("EmergencyBrake", () => {
     assert.equal(brake.consecutive, 0);
   });
 
+  it("answers anyone still waiting with false when disposed", async () => {
+    const { brake, time } = setup({ threshold: 1 });
+    brake.throttle();
+    const forever = watch(brake.waitForRecovery({ maxWaitMs: Infinity }));
+    const bounded = watch(brake.waitForRecovery({ maxWaitMs: 60_000 }));
+    brake[Symbol.dispose]();
+    await flush();
+    assert.equal(forever.value, false);
+    assert.equal(bounded.value, false);
+    assert.equal(time.pending, 0, "no timer left behind");
+  });
+
+  it("holds the process open while anyone waits, through the scheduler", async () => {
+    const time = new ManualTime();
+    let held = 0;
+    const scheduler = {
+      ...time.scheduler,
+      hold: () => {
+        held++;
+        return () => held--;
+      },
+    };
+    const brake = new EmergencyBrake({ clock: time.clock, scheduler, threshold: 1 });
+    brake.throttle();
+    const first = brake.waitForRecovery({ maxWaitMs: 1000 });
+    const second = brake.waitForRecovery({ maxWaitMs: 2000 });
+    assert.equal(held, 1, "one hold for all the waiters");
+    time.advance(1000);
+    assert.equal(await first, false);
+    assert.equal(held, 1);
+    time.advance(1000);
+    assert.equal(await second, false);
+    assert.equal(held, 0);
+  });
+
+  it("reads the monitor's latest sample when created", () => {
+    const monitor = Object.assign(new EventTarget(), { latest: sampleAt("critical") });
+    const { brake } = setup({ threshold: 1, monitor });
+    assert.equal(brake.engaged, true);
+  });
+
   it("rejects bad options with a ConfigError", () => {
     assert.throws(
       () => new EmergencyBrake({ threshold: 0, throttleLevel: "none" as "high" }),
