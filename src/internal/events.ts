@@ -14,7 +14,14 @@ export function subscribe<T>(
   listener: (detail: T) => void,
   signal?: AbortSignal,
 ): () => void {
+  if (signal?.aborted) return () => {};
   const handler = (event: Event): void => listener((event as CustomEvent<T>).detail);
-  target.addEventListener(type, handler, signal === undefined ? {} : { signal });
-  return () => target.removeEventListener(type, handler);
+  // Not `{ signal }`: that leaves an abort listener on a long-lived signal after each unsubscribe.
+  const off = (): void => {
+    target.removeEventListener(type, handler);
+    signal?.removeEventListener("abort", off);
+  };
+  target.addEventListener(type, handler);
+  signal?.addEventListener("abort", off, { once: true });
+  return off;
 }

@@ -25,4 +25,28 @@ describe("subscribe()", () => {
     target.dispatchEvent(new CustomEvent("tick", { detail: "after" }));
     assert.deepEqual(seen, ["before"]);
   });
+
+  it("leaves nothing on a long-lived signal once unsubscribed, and nothing at all when aborted", () => {
+    const target = new EventTarget();
+    const controller = new AbortController();
+    let added = 0;
+    let removed = 0;
+    const signal = controller.signal;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = (...args: Parameters<AbortSignal["addEventListener"]>) => {
+      added++;
+      add(...args);
+    };
+    signal.removeEventListener = (...args: Parameters<AbortSignal["removeEventListener"]>) => {
+      removed++;
+      remove(...args);
+    };
+    for (let i = 0; i < 100; i++) subscribe(target, "tick", () => {}, signal)();
+    assert.equal(added - removed, 0);
+    const seen: number[] = [];
+    subscribe<number>(target, "tick", (n) => seen.push(n), AbortSignal.abort());
+    target.dispatchEvent(new CustomEvent("tick", { detail: 1 }));
+    assert.deepEqual(seen, [], "an aborted signal subscribes nothing");
+  });
 });

@@ -57,9 +57,9 @@ const schema = v.strictObject({
  */
 export function aimd(options: AimdOptions = {}): ReportingLimit {
   const o = parseOptions(schema, options, "aimd() options");
-  checkRange("aimd() options", o);
+  const initial = checkRange("aimd() options", o, options);
   const log = decisionLog(o.name ?? "aimd", o.onDecision);
-  let limit = o.initial;
+  let limit = initial;
   return {
     get limit(): number {
       return limit;

@@ -81,11 +81,16 @@ export const decisionEntries: {
   ),
 };
 
-/** Checks min <= initial <= max once each has its default; throws a `ConfigError` naming the field. */
+/**
+ * Checks min <= max, and min <= initial <= max for an `initial` the caller
+ * gave (throws a `ConfigError` naming the field); returns the initial limit.
+ * A default initial is moved into [min, max]: `max: 10` alone is no error.
+ */
 export function checkRange(
   target: string,
   range: { readonly min: number; readonly initial: number; readonly max: number },
-): void {
+  input: unknown,
+): number {
   const issue = (path: string, received: number, expected: string): ConfigIssue => ({
     path,
     received: String(received),
@@ -95,8 +100,12 @@ export function checkRange(
   if (range.min > range.max) {
     throw new ConfigError(target, [issue("min", range.min, `<=${range.max} (max)`)]);
   }
+  const given = typeof input === "object" && input !== null &&
+    (input as { readonly initial?: unknown }).initial !== undefined;
+  if (!given) return clamp(range.initial, range.min, range.max);
   if (range.initial < range.min || range.initial > range.max) {
     const expected = `between min ${range.min} and max ${range.max}`;
     throw new ConfigError(target, [issue("initial", range.initial, expected)]);
   }
+  return range.initial;
 }

@@ -69,12 +69,12 @@ const schema = v.strictObject({
  */
 export function gradient2(options: Gradient2Options = {}): ReportingLimit {
   const o = parseOptions(schema, options, "gradient2() options");
-  checkRange("gradient2() options", o);
+  const initial = checkRange("gradient2() options", o, options);
   const log = decisionLog(o.name ?? "gradient2", o.onDecision);
   const warmup = 10;
   const factor = 2 / (o.longWindow + 1);
-  let estimate = o.initial;
-  let limit = o.initial;
+  let estimate = initial;
+  let limit = initial;
   let longRtt = 0;
   let count = 0;
   return {
@@ -86,7 +86,7 @@ export function gradient2(options: Gradient2Options = {}): ReportingLimit {
     },
     update(sample: LimitSample): number {
       const rtt = sample.rttMs;
-      if (rtt <= 0) return limit;
+      if (!(rtt > 0 && rtt < Infinity)) return limit; // NaN or Infinity would stick in the averages
       if (count < warmup) {
         count++;
         longRtt += (rtt - longRtt) / count;

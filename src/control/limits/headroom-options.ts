@@ -110,7 +110,7 @@ const schema = v.strictObject({
 /** Validates {@link HeadroomLimitOptions}; throws a `ConfigError` naming each bad field. */
 export function resolveHeadroomOptions(input: unknown): ResolvedHeadroomOptions {
   const o = parseOptions(schema, input, "headroomLimit() options");
-  checkRange("headroomLimit() options", o);
+  const initial = checkRange("headroomLimit() options", o, input);
   if (o.shrinkAbove <= o.growBelow) {
     throw new RangeError(
       `Cannot create headroomLimit(): shrinkAbove (${o.shrinkAbove}) must exceed growBelow (${o.growBelow})`,
@@ -118,6 +118,7 @@ export function resolveHeadroomOptions(input: unknown): ResolvedHeadroomOptions 
   }
   return {
     ...o,
+    initial,
     perTaskMemoryBytes: o.perTaskMemoryBytes,
     random: o.random,
     name: o.name,

@@ -339,6 +339,7 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
     },
     update(sample: LimitSample): number {
       const { now, rttMs, inflight, dropped } = sample;
+      if (!(rttMs >= 0 && rttMs < Infinity)) return limit; // NaN or Infinity would poison the medians
       inflightSum += inflight;
       inflightCount++;
       if (now - rttMs < changedAt) return limit; // started under an older limit

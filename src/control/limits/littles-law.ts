@@ -91,12 +91,12 @@ function median(values: number[]): number {
  */
 export function littlesLaw(options: LittlesLawOptions = {}): ReportingLimit {
   const o = parseOptions(schema, options, "littlesLaw() options");
-  checkRange("littlesLaw() options", o);
+  const initial = checkRange("littlesLaw() options", o, options);
   const random = o.random ?? seededRandom(0x1177e);
   const log = decisionLog(o.name ?? "littlesLaw", o.onDecision);
   const pinned = clamp(o.probeConcurrency, o.min, o.max);
   let limit = pinned;
-  let restore = o.initial;
+  let restore = initial;
   let probing = true;
   let probeStart = -Infinity;
   let probeRtts: number[] = [];
@@ -130,6 +130,7 @@ export function littlesLaw(options: LittlesLawOptions = {}): ReportingLimit {
     },
     update(sample: LimitSample): number {
       const { now, rttMs, dropped } = sample;
+      if (!(rttMs >= 0 && rttMs < Infinity)) return limit; // NaN or Infinity would stick in the window
       if (probing) {
         if (probeStart === -Infinity) probeStart = now - rttMs;
         if (dropped || now - rttMs < probeStart) return limit;

@@ -73,11 +73,11 @@ function lg(x: number): number {
  */
 export function vegas(options: VegasOptions = {}): ReportingLimit {
   const o = parseOptions(schema, options, "vegas() options");
-  checkRange("vegas() options", o);
+  const initial = checkRange("vegas() options", o, options);
   const random = o.random ?? seededRandom(0x5e9a5);
   const log = decisionLog(o.name ?? "vegas", o.onDecision);
-  let estimate = o.initial;
-  let limit = o.initial;
+  let estimate = initial;
+  let limit = initial;
   let noLoad = 0;
   let sinceProbe = 0;
   let jitter = 0.5 + random() * 0.5;
@@ -90,7 +90,7 @@ export function vegas(options: VegasOptions = {}): ReportingLimit {
     },
     update(sample: LimitSample): number {
       const rtt = sample.rttMs;
-      if (rtt <= 0) return limit;
+      if (!(rtt > 0 && rtt < Infinity)) return limit; // NaN or Infinity would stick in the averages
       sinceProbe++;
       if (sinceProbe >= jitter * o.probeMultiplier * estimate) {
         sinceProbe = 0;

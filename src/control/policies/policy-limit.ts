@@ -70,9 +70,9 @@ const schema = v.strictObject({
  */
 export function policyLimit(options: PolicyLimitOptions): ReportingResourceAwareLimit {
   const o = parseOptions(schema, options, "policyLimit() options");
-  checkRange("policyLimit() options", o);
+  const initial = checkRange("policyLimit() options", o, options);
   const log = decisionLog(o.name ?? "policy", o.onDecision);
-  let limit = o.initial;
+  let limit = initial;
   let evaluated = -Infinity;
   return {
     get limit(): number {
@@ -89,7 +89,8 @@ export function policyLimit(options: PolicyLimitOptions): ReportingResourceAware
       evaluated = sample.time;
       const before = limit;
       const ceiling = o.policy.ceiling(sample, limit);
-      limit = clamp(Math.round(ceiling), o.min, o.max);
+      // A NaN ceiling says nothing: the limit stays (Infinity is just no ceiling: max).
+      if (!Number.isNaN(ceiling)) limit = clamp(Math.round(ceiling), o.min, o.max);
       const cpu = sample.cpuPercent === undefined ? "?" : sample.cpuPercent.toFixed(0);
       const memory = sample.memoryPercent === undefined ? "?" : sample.memoryPercent.toFixed(0);
       log.record(

@@ -56,6 +56,35 @@ describe("aimd()", () => {
       (e: unknown) => e instanceof ConfigError && e.issues[0]?.path === "initial",
     );
   });
+
+  it("moves a default initial limit into [min, max] instead of refusing it", () => {
+    assert.equal(aimd({ max: 10 }).limit, 10);
+    assert.equal(vegas({ min: 50 }).limit, 50);
+    assert.equal(gradient2({ max: 8 }).limit, 8);
+  });
+});
+
+describe("a latency that is not a number", () => {
+  it("is ignored: NaN or Infinity never sticks in a limit", () => {
+    const makers = { vegas, gradient2, littlesLaw };
+    for (const [name, make] of Object.entries(makers)) {
+      const clean = make({ initial: 10 });
+      const dirty = make({ initial: 10 });
+      let now = 0;
+      for (let i = 0; i < 300; i++) {
+        now += 10;
+        const rttMs = 10 + (i % 3);
+        if (i === 3) {
+          dirty.update({ now, rttMs: NaN, inflight: 10, dropped: false });
+          dirty.update({ now, rttMs: Infinity, inflight: 10, dropped: false });
+        }
+        clean.update({ now, rttMs, inflight: clean.limit, dropped: false });
+        dirty.update({ now, rttMs, inflight: dirty.limit, dropped: false });
+      }
+      assert.ok(Number.isInteger(dirty.limit), `${name}: ${dirty.limit}`);
+      assert.equal(dirty.limit, clean.limit, name);
+    }
+  });
 });
 
 describe("vegas()", () => {

@@ -81,4 +81,15 @@ describe("policyLimit()", () => {
     assert.deepEqual([limit.lastDecision?.from, limit.lastDecision?.to], [8, 5]);
     assert.equal(limit.update({ now: 1, rttMs: 1, inflight: 5, dropped: true }), 5);
   });
+
+  it("keeps its limit when the policy's ceiling is NaN, and reads Infinity as max", () => {
+    let ceiling = 6;
+    const policy = { ceiling: () => ceiling };
+    const limit = policyLimit({ policy, intervalMs: 0, max: 20 });
+    assert.equal(limit.observe(at(0, 8, 10, 10)), 6);
+    ceiling = NaN;
+    assert.equal(limit.observe(at(1, 8, 10, 10)), 6);
+    ceiling = Infinity;
+    assert.equal(limit.observe(at(2, 8, 10, 10)), 20);
+  });
 });
