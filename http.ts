@@ -17,7 +17,8 @@
  * app.use("/api/*", adaptiveLimit(api));
  * app.get("/api/hello", (c) => c.text("hello"));
  * app.route("/_headroom", createControlApp({ limiters: { api }, token: "change-me" }));
- * export default app;
+ * // Serve `app` as the runtime does: Deno.serve(app.fetch), Bun's `export default app`,
+ * // or serve(app) from @hono/node-server.
  * ```
  *
  * @module

@@ -80,6 +80,13 @@ const steps: Step[] = [
     },
   },
   {
+    // Every @example a user reads on JSR must at least compile against the real exports.
+    group: "static",
+    name: "deno check --doc: JSDoc examples compile",
+    command: bin("deno"),
+    args: ["check", "--doc", "--quiet", "mod.ts", "http.ts", "worker.ts", "src/"],
+  },
+  {
     group: "node",
     name: "node --test (Node 24)",
     command: bin("node"),

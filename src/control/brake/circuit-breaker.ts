@@ -125,9 +125,9 @@ function percent(ratio: number): string {
 
 /**
  * Stops calling a downstream that keeps failing. Closed, it counts calls and
- * failures over a rolling window (time- or count-based); once at least
- * `minCalls` are in the window and the failure ratio reaches `failureRatio`,
- * it opens: calls fail fast with {@link CircuitOpenError}, which says how
+ * failures over a rolling window (time- or count-based); a failure that
+ * finds at least `minCalls` in the window and the failure ratio at
+ * `failureRatio` or above opens it (a success never does): calls fail fast with {@link CircuitOpenError}, which says how
  * long is left. After `openMs` it half-opens and lets `probes` calls
  * through: if all succeed it closes, if one fails it opens again.
  *

@@ -32,10 +32,9 @@ export interface LimiterRunOptions extends AcquireOptions {
   /**
    * Longest the call may run once it holds a permit; past it, `run` rejects
    * with `CallTimeoutError`, the call's signal aborts and the call counts as
-   * dropped. With the default `scheduler`, as with `AbortSignal.timeout()`,
-   * the timer does not keep the process alive by itself: a call that waits
-   * on nothing that does (no I/O, no timer) can see the process exit first.
-   * @default {Infinity}
+   * dropped. With the default `scheduler` the process stays alive until the
+   * call settles or times out, so a call that waits on nothing still ends in
+   * its `CallTimeoutError`. @default {Infinity}
    */
   readonly timeoutMs?: number | undefined;
   /**
@@ -215,6 +214,9 @@ export class AdaptiveLimiter extends EventTarget {
   readonly #source: string;
   readonly #clock: () => number;
   readonly #scheduler: Scheduler;
+  /** Timers (max waits, call timeouts) running now; while any do, the process stays open. */
+  #timed = 0;
+  #letGo: (() => void) | undefined = undefined;
   readonly #lifo: boolean;
   readonly #maxWaitMs: number;
   readonly #maxQueue: number;
@@ -515,14 +517,31 @@ export class AdaptiveLimiter extends EventTarget {
         signal.addEventListener("abort", waiter.onAbort, { once: true });
       }
       if (maxWaitMs !== Infinity) {
-        waiter.timer = this.#scheduler.set(() => {
+        waiter.timer = this.#setTimer(() => {
           if (!waiter.queued) return;
-          waiter.timer = undefined;
           this.#dequeue(waiter);
           reject(this.#timeoutError(slot, this.#clock() - waiter.enqueuedAt, maxWaitMs));
         }, maxWaitMs);
       }
     });
+  }
+
+  /**
+   * A max-wait or call timer that keeps the process open until it fires or is
+   * cleared (the default scheduler's timers do not by themselves): a bounded
+   * wait ends in its timeout error, not in an exit with the promise unsettled.
+   */
+  #setTimer(callback: () => void, ms: number): unknown {
+    if (this.#timed++ === 0) this.#letGo = this.#scheduler.hold?.();
+    return this.#scheduler.set(callback, ms);
+  }
+
+  /** Clears (or, after it fired, retires) a timer from {@link #setTimer}. */
+  #clearTimer(timer: unknown): void {
+    this.#scheduler.clear(timer);
+    if (--this.#timed > 0) return;
+    this.#letGo?.();
+    this.#letGo = undefined;
   }
 
   #timeoutError(slot: Partition, waitedMs: number, maxWaitMs: number): LimiterTimeoutError {
@@ -548,7 +567,7 @@ export class AdaptiveLimiter extends EventTarget {
       waiter.onAbort = undefined;
     }
     if (waiter.timer !== undefined) {
-      this.#scheduler.clear(waiter.timer);
+      this.#clearTimer(waiter.timer);
       waiter.timer = undefined;
     }
   }
@@ -656,7 +675,7 @@ export class AdaptiveLimiter extends EventTarget {
       let timer: unknown;
       const stopTimer = (): void => {
         if (timer === undefined) return;
-        this.#scheduler.clear(timer);
+        this.#clearTimer(timer);
         timer = undefined;
       };
       // Whichever comes first, the caller's abort or the timeout, decides how the call counts.
@@ -667,8 +686,8 @@ export class AdaptiveLimiter extends EventTarget {
       };
       signal?.addEventListener("abort", onAbort, { once: true });
       if (timeoutMs !== Infinity) {
-        timer = this.#scheduler.set(() => {
-          timer = undefined;
+        timer = this.#setTimer(() => {
+          stopTimer();
           timedOut = true;
           signal?.removeEventListener("abort", onAbort);
           const error = new CallTimeoutError(this.#name, timeoutMs);

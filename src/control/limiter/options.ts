@@ -40,7 +40,11 @@ export interface AdaptiveLimiterOptions {
    * @default {"fifo"}
    */
   readonly order?: "fifo" | "lifo";
-  /** Longest a call waits for a permit before `LimiterTimeoutError`; 0 = never wait. @default {Infinity} */
+  /**
+   * Longest a call waits for a permit before `LimiterTimeoutError`; 0 = never
+   * wait. A bounded wait keeps the process alive until it ends (with the
+   * default `scheduler`). @default {Infinity}
+   */
   readonly maxWaitMs?: number;
   /** Most calls waiting at once; one more gets `LimiterQueueFullError`. @default {Infinity} */
   readonly maxQueue?: number;

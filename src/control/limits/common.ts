@@ -24,7 +24,7 @@ export interface DecisionLog {
  *
  * @example Record a change
  * ```ts
- * import { decisionLog } from "@headroom/headroom";
+ * import { decisionLog } from "./common.ts";
  * import assert from "node:assert/strict";
  *
  * const log = decisionLog("aimd");

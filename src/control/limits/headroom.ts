@@ -94,7 +94,7 @@ interface Probe {
  * import assert from "node:assert/strict";
  *
  * const limit = headroomLimit({ initial: 4 });
- * for (let t = 1; t <= 64; t++) limit.update({ now: t * 10, rttMs: 10, inflight: 4, dropped: false });
+ * for (let t = 1; t <= 96; t++) limit.update({ now: t * 10, rttMs: 10, inflight: 4, dropped: false });
  * assert.equal(limit.limit, 8);
  * assert.match(limit.lastDecision?.reason ?? "", /grow/);
  * ```

@@ -55,7 +55,7 @@ export function batchDuration(phase: BatchPhase, items: number, random: Random):
  *
  * @example Drive a fixed size
  * ```ts
- * import { SCENARIO_6, runBatchScenario } from "@headroom/headroom";
+ * import { runBatchScenario, SCENARIO_6 } from "./mod.ts";
  * import assert from "node:assert/strict";
  *
  * const results = runBatchScenario(SCENARIO_6, {

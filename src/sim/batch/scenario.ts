@@ -40,7 +40,7 @@ export interface BatchScenario {
  *
  * @example Read the phases
  * ```ts
- * import { SCENARIO_6 } from "@headroom/headroom";
+ * import { SCENARIO_6 } from "./mod.ts";
  * import assert from "node:assert/strict";
  *
  * assert.equal(SCENARIO_6.phases.length, 3);
@@ -66,7 +66,7 @@ export const SCENARIO_6: BatchScenario = {
  *
  * @example Count them
  * ```ts
- * import { HELD_OUT_BATCH_SCENARIOS } from "@headroom/headroom";
+ * import { HELD_OUT_BATCH_SCENARIOS } from "./mod.ts";
  * import assert from "node:assert/strict";
  *
  * assert.equal(HELD_OUT_BATCH_SCENARIOS.length, 3);

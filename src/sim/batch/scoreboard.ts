@@ -118,7 +118,7 @@ export interface BatchTable {
  *
  * @example Score scenario 6
  * ```ts
- * import { BATCH_TARGET, SCENARIO_6, scoreBatchScenario } from "@headroom/headroom";
+ * import { BATCH_TARGET, SCENARIO_6, scoreBatchScenario } from "./mod.ts";
  * import assert from "node:assert/strict";
  *
  * const table = scoreBatchScenario(SCENARIO_6);
@@ -200,7 +200,7 @@ export function formatBatchTables(title: string, tables: readonly BatchTable[]):
  *
  * @example Print it
  * ```ts
- * import { batchScoreboard } from "@headroom/headroom";
+ * import { batchScoreboard } from "./mod.ts";
  *
  * console.log(batchScoreboard());
  * ```

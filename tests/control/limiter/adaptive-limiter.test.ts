@@ -170,6 +170,38 @@ describe("AdaptiveLimiter", () => {
       held.release();
     });
 
+    it("holds the process open while a bounded wait or a call timeout runs", async () => {
+      const time = new ManualTime();
+      let held = 0;
+      const scheduler = {
+        ...time.scheduler,
+        hold: () => {
+          held++;
+          return () => held--;
+        },
+      };
+      const limiter = new AdaptiveLimiter({ limit: 1, clock: time.clock, scheduler });
+      const permit = await limiter.acquire();
+      const forever = watch(limiter.acquire());
+      assert.equal(held, 0, "an unbounded wait has no timer to end it");
+      const bounded = watch(limiter.acquire({ maxWaitMs: 100 }));
+      assert.equal(held, 1);
+      time.advance(100);
+      await flush();
+      assert.ok(bounded.reason instanceof LimiterTimeoutError);
+      assert.equal(held, 0);
+      permit.release();
+      await flush();
+      (forever.value as Permit).release();
+      const call = watch(limiter.run(() => new Promise(() => {}), { timeoutMs: 50 }));
+      await flush();
+      assert.equal(held, 1);
+      time.advance(50);
+      await flush();
+      assert.ok(call.reason instanceof CallTimeoutError);
+      assert.equal(held, 0);
+    });
+
     it("refuses with LimiterQueueFullError once maxQueue calls wait", async () => {
       const { limiter } = setup({ limit: 1, maxQueue: 1 });
       const held = await limiter.acquire();
