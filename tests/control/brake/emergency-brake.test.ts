@@ -5,7 +5,7 @@ import type { EmergencyBrakeOptions } from "../../../src/control/brake/emergency
 import type { Decision } from "../../../src/control/types.ts";
 import { ConfigError } from "../../../src/config/config-error.ts";
 import { ManualTime } from "../../monitor/manual-time.ts";
-import { flush, sampleAt, watch } from "../limiter/helpers.ts";
+import { flush, holdingScheduler, sampleAt, watch } from "../limiter/helpers.ts";
 
 function setup(options: EmergencyBrakeOptions = {}) {
   const time = new ManualTime();
@@ -160,25 +160,18 @@ describe("EmergencyBrake", () => {
 
   it("holds the process open while anyone waits, through the scheduler", async () => {
     const time = new ManualTime();
-    let held = 0;
-    const scheduler = {
-      ...time.scheduler,
-      hold: () => {
-        held++;
-        return () => held--;
-      },
-    };
+    const scheduler = holdingScheduler(time);
     const brake = new EmergencyBrake({ clock: time.clock, scheduler, threshold: 1 });
     brake.throttle();
     const first = brake.waitForRecovery({ maxWaitMs: 1000 });
     const second = brake.waitForRecovery({ maxWaitMs: 2000 });
-    assert.equal(held, 1, "one hold for all the waiters");
+    assert.equal(scheduler.held, 1, "one hold for all the waiters");
     time.advance(1000);
     assert.equal(await first, false);
-    assert.equal(held, 1);
+    assert.equal(scheduler.held, 1);
     time.advance(1000);
     assert.equal(await second, false);
-    assert.equal(held, 0);
+    assert.equal(scheduler.held, 0);
   });
 
   it("reads the monitor's latest sample when created", () => {

@@ -11,7 +11,7 @@ import type { Permit } from "../../../src/control/limiter/permit.ts";
 import type { Decision, ResourcePolicy } from "../../../src/control/types.ts";
 import { ConfigError } from "../../../src/config/config-error.ts";
 import { ManualTime } from "../../monitor/manual-time.ts";
-import { deferred, flush, sampleAt, steeredLimit, watch } from "./helpers.ts";
+import { deferred, flush, holdingScheduler, sampleAt, steeredLimit, watch } from "./helpers.ts";
 
 function setup(options: AdaptiveLimiterOptions = {}) {
   const time = new ManualTime();
@@ -172,34 +172,27 @@ describe("AdaptiveLimiter", () => {
 
     it("holds the process open while a bounded wait or a call timeout runs", async () => {
       const time = new ManualTime();
-      let held = 0;
-      const scheduler = {
-        ...time.scheduler,
-        hold: () => {
-          held++;
-          return () => held--;
-        },
-      };
+      const scheduler = holdingScheduler(time);
       const limiter = new AdaptiveLimiter({ limit: 1, clock: time.clock, scheduler });
       const permit = await limiter.acquire();
       const forever = watch(limiter.acquire());
-      assert.equal(held, 0, "an unbounded wait has no timer to end it");
+      assert.equal(scheduler.held, 0, "an unbounded wait has no timer to end it");
       const bounded = watch(limiter.acquire({ maxWaitMs: 100 }));
-      assert.equal(held, 1);
+      assert.equal(scheduler.held, 1);
       time.advance(100);
       await flush();
       assert.ok(bounded.reason instanceof LimiterTimeoutError);
-      assert.equal(held, 0);
+      assert.equal(scheduler.held, 0);
       permit.release();
       await flush();
       (forever.value as Permit).release();
       const call = watch(limiter.run(() => new Promise(() => {}), { timeoutMs: 50 }));
       await flush();
-      assert.equal(held, 1);
+      assert.equal(scheduler.held, 1);
       time.advance(50);
       await flush();
       assert.ok(call.reason instanceof CallTimeoutError);
-      assert.equal(held, 0);
+      assert.equal(scheduler.held, 0);
     });
 
     it("refuses with LimiterQueueFullError once maxQueue calls wait", async () => {

@@ -1,6 +1,8 @@
 // Shared by the limiter, map and brake tests: a limit the test steers, a
 // monitor sample of a chosen level, and a way to let promise callbacks run.
 import type { ResourceSample } from "../../../src/monitor/sample.ts";
+import type { Scheduler } from "../../../src/monitor/scheduler.ts";
+import type { ManualTime } from "../../monitor/manual-time.ts";
 import type { PressureLevel } from "../../../src/monitor/thresholds.ts";
 import type { Limit, LimitSample } from "../../../src/control/types.ts";
 
@@ -100,4 +102,19 @@ export function watch<T>(promise: Promise<T>): Watched<T> {
     },
   );
   return watched;
+}
+
+/** A scheduler on `time` that counts how many holds on the process are open. */
+export function holdingScheduler(time: ManualTime): Scheduler & { readonly held: number } {
+  let held = 0;
+  return {
+    ...time.scheduler,
+    get held() {
+      return held;
+    },
+    hold: () => {
+      held++;
+      return () => held--;
+    },
+  };
 }
