@@ -35,7 +35,10 @@ export interface Score {
   readonly reversalsPerMinute: number;
   /** (Rejected + killed + timed out) / successes. */
   readonly wastedPerSuccess: number;
-  /** Worst time to settle in the good band after a capacity change, s; `undefined` without changes. */
+  /**
+   * Worst time to settle in the good band after a capacity change, s;
+   * `Infinity` when the limit never settled, `undefined` without changes.
+   */
   readonly reconvergeSeconds: number | undefined;
   /** Time-weighted mean limit. */
   readonly meanLimit: number;
@@ -70,7 +73,8 @@ function limitAt(result: RunResult, time: number): number {
  * Seconds after `start` until the limit has settled in `[low, high]`: the
  * first moment from which it spends at least 90 % of the time up to `end`
  * inside the band (brief dips, such as a probe of the no-load latency, do not
- * undo settling). `(end - start)` seconds if it never settles.
+ * undo settling). `Infinity` if it never settles: a phase no longer than
+ * the threshold must not pass for a limit that was never in its band.
  */
 export function settleSeconds(
   result: RunResult,
@@ -97,7 +101,7 @@ export function settleSeconds(
     if (inside(limits[i]!)) insideAfter += to - from;
     if (inside(limits[i]!) && insideAfter >= 0.9 * (end - from)) settled = from;
   }
-  return settled === Infinity ? (end - start) / 1000 : (settled - start) / 1000;
+  return (settled - start) / 1000;
 }
 
 function meanLimit(result: RunResult): number {

@@ -12,6 +12,7 @@ import { type Contender, CONTENDERS } from "./roster.ts";
 import type { Scenario } from "./scenario.ts";
 import { type Score, score, THRESHOLDS } from "./score.ts";
 import { drawWorkload } from "./workload.ts";
+import { seconds } from "./table.ts";
 
 /** A prime stride between seeds, so redraws share no seed with another scenario's. */
 const STRIDE = 7919;
@@ -94,7 +95,7 @@ export function formatSeedSweep(rows: readonly SeedRow[]): string {
     const label = row.scenario === previous ? "" : row.scenario;
     previous = row.scenario;
     const misses = Object.entries(row.failures).map(([name, n]) => `${name} ${n}`).join(", ");
-    const reconverge = row.worstReconvergeSeconds?.toFixed(1) ?? "-";
+    const reconverge = seconds(row.worstReconvergeSeconds);
     lines.push(
       `| ${label} | ${row.contender} | ${row.passed}/${row.runs} | ${
         row.meanGoodput.toFixed(2)

@@ -7,6 +7,12 @@
 import type { Scoreboard } from "./scoreboard.ts";
 import { THRESHOLDS } from "./score.ts";
 
+/** Re-convergence seconds for a table: `-` without a change, `never` when it never settled. */
+export function seconds(value: number | undefined): string {
+  if (value === undefined) return "-";
+  return Number.isFinite(value) ? value.toFixed(1) : "never";
+}
+
 function cell(text: string, failed: boolean): string {
   return failed ? `${text} ✗` : text;
 }
@@ -24,7 +30,7 @@ export function formatScoreboard(board: Scoreboard): string {
     const label = scenario === previous ? "" : `${scenario} (${oracle?.limit ?? "?"})`;
     previous = scenario;
     const failed = new Set(s.failures);
-    const reconverge = s.reconvergeSeconds === undefined ? "-" : s.reconvergeSeconds.toFixed(1);
+    const reconverge = seconds(s.reconvergeSeconds);
     lines.push(
       `| ${label} | ${contender} | ${cell(s.goodput.toFixed(2), failed.has("goodput"))} | ${
         cell(s.p99.toFixed(2), failed.has("p99"))

@@ -78,7 +78,8 @@ describe("scoring", () => {
       traceLimit: [4, 3, 1, 2],
     };
     assert.equal(settleSeconds(result, 40_000, 80_000, [2, 3]), 2);
-    assert.equal(settleSeconds(result, 40_000, 80_000, [4, 6]), 40);
+    assert.equal(settleSeconds(result, 40_000, 80_000, [4, 6]), Infinity, "never in band");
+    assert.equal(settleSeconds(result, 40_000, 45_000, [4, 6]), Infinity, "nor in a short phase");
   });
 });
 
