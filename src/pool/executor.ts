@@ -96,6 +96,8 @@ export function createExecutor(
   let claims: Int32Array | undefined;
   let results: unknown[] = [];
   let transfers: Transferable[] = [];
+  // Each result's own transfer list, by its index in `results`, for postEach.
+  let owners: Map<number, readonly Transferable[]> | undefined;
   let flushing = false;
   const running = new Map<number, Context>();
 
@@ -108,16 +110,44 @@ export function createExecutor(
     const message = results;
     message[1] = acks;
     const list = transfers;
+    const lists = owners;
     results = [OP_RESULTS, 0];
     transfers = [];
+    owners = undefined;
     acks = 0;
-    post(message, list);
+    try {
+      post(message, list);
+    } catch {
+      // A result that cannot be cloned must not take down the worker and the results beside it.
+      postEach(message, lists);
+    }
+  };
+
+  /** Posts the results of `message` one at a time; one that cannot be sent goes as an error. */
+  const postEach = (message: unknown[], lists: typeof owners): void => {
+    let acked = message[1];
+    for (let i = 2; i < message.length; i += 4) {
+      const one = [OP_RESULTS, acked, message[i], message[i + 1], message[i + 2], message[i + 3]];
+      try {
+        post(one, lists?.get(i) ?? []);
+      } catch (error) {
+        const e = serializeError(error);
+        one[3] = STATUS_ERROR;
+        one[4] = {
+          ...e,
+          message: `The result could not be sent back from the worker: ${e.message}`,
+        };
+        post(one, []);
+      }
+      acked = 0; // the first message carries the acknowledgements
+    }
   };
   results = [OP_RESULTS, 0];
 
   const settle = (id: number, status: number, value: unknown, runMs: number): void => {
     if (value instanceof Transfer) {
       for (const item of value.transfer) transfers.push(item);
+      (owners ??= new Map()).set(results.length, value.transfer);
       value = value.value;
     }
     results.push(id, status, value, runMs);

@@ -49,10 +49,12 @@ export function governPool(
   const source = `pool:${options.name ?? "pool"}`;
   return monitor.on("sample", (sample) => {
     if (pool.closed) return;
-    const before = pool.stats().workers.max;
+    const { min: beforeMin, max: before } = pool.stats().workers;
     const max = Math.max(1, min, Math.floor(limit.observe(sample)));
-    if (max === before) return;
+    // The pool's own minimum may differ from ours even while the limit stays put.
+    if (max === before && Math.min(min, max) === beforeMin) return;
     pool.resize(Math.min(min, max), max);
+    if (max === before) return; // the limit did not move: no decision to report
     const last = (limit as { lastDecision?: Decision }).lastDecision;
     options.onDecision?.({
       source,

@@ -4,6 +4,9 @@ import { createExecutor, type TaskHandlers } from "./executor.ts";
 // Handlers defined on this thread, in the order their modules ran.
 const defined: TaskHandlers[] = [];
 const loaded = new Map<string, Promise<TaskHandlers>>();
+// The last import started. A module's handlers are the first defined after its import starts,
+// which holds only while no other worker module is being imported: imports go one at a time.
+let loading: Promise<unknown> = Promise.resolve();
 
 /** Called by `defineWorker` when it runs on a thread that is not a worker. */
 export function registerInline(handlers: TaskHandlers): void {
@@ -13,8 +16,9 @@ export function registerInline(handlers: TaskHandlers): void {
 function load(url: URL): Promise<TaskHandlers> {
   let handlers = loaded.get(url.href);
   if (handlers === undefined) {
-    const before = defined.length;
-    handlers = import(url.href).then(() => {
+    handlers = loading.then(async () => {
+      const before = defined.length;
+      await import(url.href);
       const found = defined[before];
       if (found === undefined) {
         throw new TypeError(
@@ -23,6 +27,7 @@ function load(url: URL): Promise<TaskHandlers> {
       }
       return found;
     });
+    loading = handlers.catch(() => {});
     loaded.set(url.href, handlers);
   }
   return handlers;

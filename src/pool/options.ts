@@ -12,22 +12,28 @@ export interface WorkerPoolOptions {
   readonly minWorkers?: number;
   /** Most workers at once. @default {the adapter's effective CPUs (container quota respected)} */
   readonly maxWorkers?: number;
-  /** Most tasks waiting for a worker; past it `run()` rejects with `QueueFullError`. @default {Infinity} */
+  /** Most tasks waiting for a worker (at least 1); past it `run()` rejects with `QueueFullError`. @default {Infinity} */
   readonly maxQueue?: number;
   /**
    * Waiting tasks at which the pool reports `backpressure`.
    * @default {maxQueue when finite, else 64 × maxWorkers}
    */
   readonly highWaterMark?: number;
-  /** Waiting tasks under which `ready()` resolves and `backpressureEnd` fires. @default {highWaterMark / 2} */
+  /**
+   * Waiting tasks under which `ready()` resolves and `backpressureEnd` fires (at least 1).
+   * @default {half the highWaterMark, at least 1}
+   */
   readonly lowWaterMark?: number;
-  /** A worker above `minWorkers` idle this long is stopped. @default {30000} */
+  /** A worker above `minWorkers` idle this long is stopped (at most 2147483647). @default {30000} */
   readonly idleTimeoutMs?: number;
   /** Start `minWorkers` at construction instead of on the first task. @default {false} */
   readonly warm?: boolean;
   /** Run tasks on this thread, for runtimes without workers. @default {false} */
   readonly inline?: boolean;
-  /** After a running task is cancelled, how long its worker may take to stop it before it is replaced. @default {1000} */
+  /**
+   * After a running task is cancelled, how long its worker may take to stop it before it is
+   * replaced (at most 2147483647). @default {1000}
+   */
   readonly cancelGraceMs?: number;
   /** Most tasks of one `key` running at once (a per-tenant cap). @default {Infinity} */
   readonly maxPerKey?: number;
@@ -88,6 +94,10 @@ const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 const positiveCount = v.pipe(v.number(), v.integer(), v.minValue(1));
 const limit = v.union([positiveCount, v.literal(Infinity)]);
 const ms = v.pipe(v.number(), v.finite(), v.minValue(0));
+/** Longest delay `setTimeout` keeps (2^31 - 1 ms, about 24.8 days); Node fires longer ones at once. */
+export const MAX_TIMER_MS = 0x7fffffff;
+/** A delay the pool waits with `setTimeout`. */
+const timerMs = v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(MAX_TIMER_MS));
 const mb = v.optional(v.pipe(v.number(), v.finite(), v.gtValue(0)));
 
 const schema = v.strictObject({
@@ -97,13 +107,14 @@ const schema = v.strictObject({
   ]),
   minWorkers: v.optional(count),
   maxWorkers: v.optional(positiveCount),
-  maxQueue: v.optional(v.union([count, v.literal(Infinity)])),
+  // 0 would refuse every task, and a low-water mark of 0 would never be passed.
+  maxQueue: v.optional(limit),
   highWaterMark: v.optional(limit),
-  lowWaterMark: v.optional(count),
-  idleTimeoutMs: v.optional(ms, 30_000),
+  lowWaterMark: v.optional(positiveCount),
+  idleTimeoutMs: v.optional(timerMs, 30_000),
   warm: v.optional(v.boolean(), false),
   inline: v.optional(v.boolean(), false),
-  cancelGraceMs: v.optional(ms, 1000),
+  cancelGraceMs: v.optional(timerMs, 1000),
   maxPerKey: v.optional(limit, Infinity),
   pipelineMs: v.optional(ms, 2),
   backlogBatchMs: v.optional(ms, 20),
@@ -145,9 +156,9 @@ export function resolvePoolOptions(
     throw conflict("minWorkers", minWorkers, `at most maxWorkers (${maxWorkers})`);
   }
   const maxQueue = o.maxQueue ?? Infinity;
-  const highWaterMark = o.highWaterMark ??
-    (Number.isFinite(maxQueue) ? Math.max(1, maxQueue) : 64 * maxWorkers);
-  const lowWaterMark = o.lowWaterMark ?? Math.floor(highWaterMark / 2);
+  const highWaterMark = o.highWaterMark ?? (Number.isFinite(maxQueue) ? maxQueue : 64 * maxWorkers);
+  // ready() waits for fewer than this many: it must be at least 1 to ever resolve.
+  const lowWaterMark = o.lowWaterMark ?? Math.max(1, Math.floor(highWaterMark / 2));
   if (lowWaterMark > highWaterMark) {
     throw conflict("lowWaterMark", lowWaterMark, `at most highWaterMark (${highWaterMark})`);
   }

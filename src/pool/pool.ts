@@ -13,7 +13,12 @@ import {
   WorkersUnavailableError,
 } from "./errors.ts";
 import { spawnInlineWorker } from "./inline.ts";
-import { type ResolvedPoolOptions, resolvePoolOptions, type WorkerPoolOptions } from "./options.ts";
+import {
+  MAX_TIMER_MS,
+  type ResolvedPoolOptions,
+  resolvePoolOptions,
+  type WorkerPoolOptions,
+} from "./options.ts";
 import {
   CLAIM_SLOTS,
   FLUSH_MS,
@@ -49,7 +54,8 @@ const runOptionsSchema = v.strictObject({
   signal: v.optional(v.instance(AbortSignal)),
   transfer: v.optional(v.array(v.any())),
   priority: v.optional(v.pipe(v.number(), v.finite())),
-  timeoutMs: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0))),
+  // Node fires a longer setTimeout at once.
+  timeoutMs: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(MAX_TIMER_MS))),
   key: v.optional(v.string()),
 });
 
@@ -113,7 +119,8 @@ export class WorkerPool extends EventTarget {
   #max: number;
   readonly #queue: TaskQueue;
   readonly #slots: WorkerSlot[] = [];
-  #starting = 0;
+  /** Workers started that have not answered yet. */
+  readonly #starting = new Set<WorkerSlot>();
   #slotIndex = 0;
   #nextId = 1;
   #pending = 0;
@@ -168,7 +175,7 @@ export class WorkerPool extends EventTarget {
 
   /** Workers running or starting. */
   get size(): number {
-    return this.#slots.length + this.#starting;
+    return this.#slots.length + this.#starting.size;
   }
 
   /** `true` once `close()` was called. */
@@ -246,7 +253,10 @@ export class WorkerPool extends EventTarget {
   warmUp(): Promise<void> {
     if (this.#closed) return Promise.reject(new PoolClosedError());
     const want = Math.max(1, this.#min);
-    while (this.size < want) this.#spawn();
+    while (this.size < want) {
+      // A worker that cannot even be started would fail the same way again.
+      if (!this.#spawn()) return Promise.reject(this.#startError);
+    }
     if (this.#slots.filter((s) => s.ready).length >= want) return Promise.resolve();
     const waiting = new Promise<void>((resolve, reject) => {
       this.#warmWaiters.push({ resolve, reject });
@@ -268,16 +278,32 @@ export class WorkerPool extends EventTarget {
     this.#min = bounds.min;
     this.#max = bounds.max;
     if (this.#closed) return;
-    let excess = this.#slots.filter((s) => !s.retiring).length + this.#starting - this.#max;
-    // Idle workers go first, then the least loaded.
-    const candidates = this.#slots.filter((s) => !s.retiring)
-      .sort((a, b) => a.inflight.size - b.inflight.size);
-    for (const slot of candidates) {
+    const live = this.#slots.filter((s) => !s.retiring);
+    // Workers still starting are left to answer (the bound may move back by then); those the
+    // pool no longer needs stop as they do. Of the live, idle ones go first, then the least loaded.
+    let excess = live.length - this.#max;
+    live.sort((a, b) => a.inflight.size - b.inflight.size);
+    for (const slot of live) {
       if (excess <= 0) break;
       this.#retire(slot);
       excess--;
     }
-    while (this.size < this.#min) this.#spawn();
+    while (this.size < this.#min && this.#spawn());
+    // Tasks sent ahead under the old bound wait behind running ones: start workers to steal them.
+    if (this.size < this.#max) {
+      let waiting = this.#queue.ready;
+      let spare = this.#starting.size;
+      for (const slot of live) {
+        if (slot.retiring) continue;
+        if (slot.inflight.size === 0) spare++;
+        for (const task of slot.inflight.values()) {
+          if (task.state === POSTED && !task.pinned && !slot.started(task)) waiting++;
+        }
+      }
+      if (waiting > spare) this.#grow(waiting - spare);
+    }
+    // A lower minimum lets idle workers go.
+    this.#armIdleTimer();
     this.#schedule();
   }
 
@@ -310,7 +336,9 @@ export class WorkerPool extends EventTarget {
     }
     this.#closing = this.drain().then(async () => {
       if (this.#idleTimer !== undefined) clearTimeout(this.#idleTimer);
-      await Promise.all([...this.#slots].map((slot) => this.#stop(slot)));
+      // Workers still starting too: nothing is left for them, and they would keep the process up.
+      const all = [...this.#slots, ...this.#starting];
+      await Promise.all(all.map((slot) => this.#stop(slot)));
     });
     return this.#closing;
   }
@@ -343,7 +371,7 @@ export class WorkerPool extends EventTarget {
       queueDepth: this.#queue.length,
       workers: {
         live: this.#slots.length,
-        starting: this.#starting,
+        starting: this.#starting.size,
         lowPriority: this.#slots.reduce((n, s) => n + (s.lowered ? 1 : 0), 0),
         min: this.#min,
         max: this.#max,
@@ -402,7 +430,7 @@ export class WorkerPool extends EventTarget {
       // queueing it behind running tasks (a pipeline hides message latency,
       // it does not stand in for a worker the pool may still start).
       if (this.size < this.#max) {
-        let spare = this.#starting;
+        let spare = this.#starting.size;
         for (const s of this.#slots) {
           if (!s.retiring && (!s.ready || s.inflight.size === 0)) spare++;
         }
@@ -474,6 +502,7 @@ export class WorkerPool extends EventTarget {
         slot.unassign(task);
         this.#queue.release(task);
         this.#settle(task, false, error);
+        if (slot.inflight.size === 0) this.#idle(slot);
         return;
       }
       for (const task of tasks) {
@@ -497,21 +526,22 @@ export class WorkerPool extends EventTarget {
     if (busiest === undefined || busiest.inflight.size < 2) return;
     for (const thief of this.#slots) {
       if (!thief.ready || thief.retiring || thief.inflight.size > 0 || thief === busiest) continue;
-      const tasks = [...busiest.inflight.values()].reverse();
-      const want = Math.floor(tasks.length / 2);
+      const want = Math.floor(busiest.inflight.size / 2);
+      // The newest, and never one whose payload was transferred to the busiest: it cannot move.
+      const taken: Task[] = [];
+      for (const task of [...busiest.inflight.values()].reverse()) {
+        if (taken.length >= want) break;
+        if (task.state !== POSTED || task.pinned || !busiest.takeBack(task)) continue;
+        busiest.unassign(task);
+        taken.push(task);
+      }
+      if (taken.length === 0) return;
+      // Oldest first, so the thief runs them in the order they were submitted.
       const message: unknown[] = [OP_RUN, FLUSH_MS];
       const moved: Task[] = [];
-      let transfer: Transferable[] | undefined;
-      for (const task of tasks) {
-        if (moved.length >= want) break;
-        if (task.state !== POSTED || !busiest.takeBack(task)) continue;
-        busiest.unassign(task);
-        this.#postOne(thief, task, message, moved);
-        if (task.transfer !== undefined) (transfer ??= []).push(...task.transfer);
-      }
-      if (moved.length === 0) return;
+      for (const task of taken.reverse()) this.#postOne(thief, task, message, moved);
       this.#stolen += moved.length;
-      this.#send(thief, message, transfer, moved);
+      this.#send(thief, message, undefined, moved);
     }
   }
 
@@ -527,15 +557,16 @@ export class WorkerPool extends EventTarget {
   // --- workers ---------------------------------------------------------------
 
   /** Starts workers for `demand` tasks, beyond those the workers already starting will take. */
-  #grow(demand = this.#queue.ready - this.#starting): void {
+  #grow(demand = this.#queue.ready - this.#starting.size): void {
     // Also after a graceful close(): the tasks already submitted still need workers.
     let want = Math.min(this.#max - this.size, demand);
     // A worker module that failed to start is not retried in a loop: the next run() retries.
     if (this.#startError !== undefined && this.#slots.length === 0) want = Math.min(want, 1);
-    while (want-- > 0) this.#spawn();
+    while (want-- > 0 && this.#spawn());
   }
 
-  #spawn(): void {
+  /** Starts a worker; false when it could not even be started (the failure is reported). */
+  #spawn(): boolean {
     const o = this.#options;
     const index = this.#slotIndex++;
     let worker: WorkerLike;
@@ -546,7 +577,7 @@ export class WorkerPool extends EventTarget {
       });
     } catch (error) {
       this.#startFailed(error);
-      return;
+      return false;
     }
     const claims = o.inline
       ? new Int32Array(CLAIM_SLOTS)
@@ -554,7 +585,7 @@ export class WorkerPool extends EventTarget {
       ? new Int32Array(new SharedArrayBuffer(4 * CLAIM_SLOTS))
       : undefined;
     const slot = new WorkerSlot(worker, index, claims);
-    this.#starting++;
+    this.#starting.add(slot);
     worker.listen({
       message: (data) => this.#onMessage(slot, data as unknown[]),
       error: (error) =>
@@ -564,6 +595,7 @@ export class WorkerPool extends EventTarget {
     if (!this.#refed) worker.unref();
     // Inline tasks run on this very thread: never lower its priority.
     worker.postMessage([OP_INIT, claims, o.inline ? 0 : o.niceIncrement]);
+    return true;
   }
 
   #onMessage(slot: WorkerSlot, data: unknown[]): void {
@@ -573,7 +605,7 @@ export class WorkerPool extends EventTarget {
         this.#onResults(slot, data);
         break;
       case OP_READY:
-        this.#starting--;
+        this.#starting.delete(slot);
         this.#tickWorkerClock();
         slot.ready = true;
         slot.lowered = data[2] === true;
@@ -586,6 +618,11 @@ export class WorkerPool extends EventTarget {
         }
         if (this.#slots.filter((s) => s.ready).length >= Math.max(1, this.#min)) {
           for (const waiter of this.#warmWaiters.splice(0)) waiter.resolve();
+        }
+        // The pool shrank while it started and is at max without it.
+        if (this.#slots.filter((s) => !s.retiring).length > this.#max) {
+          this.#retire(slot);
+          return;
         }
         this.#armIdleTimer();
         this.#schedule();
@@ -639,12 +676,15 @@ export class WorkerPool extends EventTarget {
       clearTimeout(slot.graceTimer);
       slot.graceTimer = undefined;
     }
-    if (slot.inflight.size === 0) {
-      slot.idleSince = t;
-      if (slot.retiring) this.#stop(slot);
-      else this.#armIdleTimer();
-    }
+    if (slot.inflight.size === 0) this.#idle(slot, t);
     this.#schedule();
+  }
+
+  /** `slot` ran out of work: stop it if it is retiring, else let the idle timer see it. */
+  #idle(slot: WorkerSlot, t = now()): void {
+    slot.idleSince = t;
+    if (slot.retiring) this.#stop(slot);
+    else this.#armIdleTimer();
   }
 
   /** The worker died: rescue what it had not started, reject what it had, replace it. */
@@ -652,25 +692,33 @@ export class WorkerPool extends EventTarget {
     if (slot.dead) return;
     const wasReady = slot.ready;
     this.#remove(slot);
-    const lost = new Set<Task>();
-    for (const task of [...slot.inflight.values()]) {
-      const rescued = task.state === POSTED && slot.takeBack(task);
+    const lost: [Task, string][] = [];
+    // Newest first, each to the front of the queue: the rescued keep their order.
+    for (const task of [...slot.inflight.values()].reverse()) {
+      let why = detail;
+      let rescued = false;
+      if (task.state === POSTED && slot.takeBack(task)) {
+        // A payload transferred to the dead worker went with it: the task cannot run elsewhere.
+        if (task.pinned) {
+          why += "; the task had not started, but its transferred payload went with it";
+        } else rescued = true;
+      }
       slot.unassign(task);
       this.#queue.release(task);
       if (task.state === SETTLED) continue;
       if (rescued) {
         task.state = QUEUED;
         this.#queue.push(task, true);
-      } else lost.add(task);
+      } else lost.unshift([task, why]);
     }
     void slot.worker.terminate();
-    for (const task of lost) {
+    for (const [task, why] of lost) {
       this.#crashed++;
-      this.#settle(task, false, new WorkerCrashedError(task.name, detail, exitCode, cause));
+      this.#settle(task, false, new WorkerCrashedError(task.name, why, exitCode, cause));
     }
     if (!wasReady) this.#startFailed(cause ?? new Error(detail));
     else if (!this.#closed) {
-      while (this.size < this.#min) this.#spawn();
+      while (this.size < this.#min && this.#spawn());
     }
     this.#schedule();
   }
@@ -679,7 +727,7 @@ export class WorkerPool extends EventTarget {
   #startFailed(error: unknown): void {
     this.#startError = error;
     for (const waiter of this.#warmWaiters.splice(0)) waiter.reject(error);
-    if (this.#slots.length > 0 || this.#starting > 0) return;
+    if (this.#slots.length > 0 || this.#starting.size > 0) return;
     for (const task of this.#queue.drainAll()) {
       this.#crashed++;
       this.#settle(
@@ -698,8 +746,10 @@ export class WorkerPool extends EventTarget {
   #retire(slot: WorkerSlot): void {
     if (!slot.ready) return;
     slot.retiring = true;
-    for (const task of [...slot.inflight.values()]) {
-      if (task.state === POSTED && slot.takeBack(task)) {
+    // Newest first, each to the front of the queue: they keep their order. A task whose payload
+    // was transferred to this worker stays and runs here.
+    for (const task of [...slot.inflight.values()].reverse()) {
+      if (task.state === POSTED && !task.pinned && slot.takeBack(task)) {
         slot.unassign(task);
         this.#queue.release(task);
         task.state = QUEUED;
@@ -722,7 +772,7 @@ export class WorkerPool extends EventTarget {
     if (slot.graceTimer !== undefined) clearTimeout(slot.graceTimer);
     const i = this.#slots.indexOf(slot);
     if (i >= 0) this.#slots.splice(i, 1);
-    else if (!slot.ready) this.#starting--;
+    else this.#starting.delete(slot);
   }
 
   /** While more than `minWorkers` live, stops those idle for `idleTimeoutMs`. */
@@ -750,32 +800,50 @@ export class WorkerPool extends EventTarget {
     if (task.state === SETTLED) return;
     if (task.state === QUEUED) {
       this.#queue.remove(task);
+      this.#schedule(); // the queue may now be under the low-water mark
     } else {
       const slot = task.slot!;
       if (slot.takeBack(task)) {
         slot.unassign(task);
         this.#queue.release(task);
+        if (slot.inflight.size === 0) this.#idle(slot);
         this.#schedule();
       } else {
         // Running: ask the handler to stop; replace the worker if it does not.
         slot.worker.postMessage([OP_CANCEL, task.id]);
-        if (slot.graceTimer === undefined) {
-          const grace = this.#options.cancelGraceMs;
-          slot.graceTimer = unrefTimer(setTimeout(() => {
-            slot.graceTimer = undefined;
-            if (slot.inflight.has(task.id)) {
-              this.#crash(
-                slot,
-                `the worker was replaced because task "${task.name}" did not stop within ` +
-                  `${grace} ms of being cancelled`,
-              );
-            }
-          }, grace));
-        }
+        task.stopBy = now() + this.#options.cancelGraceMs;
       }
     }
     this.#cancelled++;
     this.#settle(task, false, reason);
+    // Still on its worker: running. Armed once settled, as the timer watches settled tasks.
+    if (task.slot !== undefined) this.#armGrace(task.slot);
+  }
+
+  /** Replaces `slot`'s worker if a task cancelled on it is still running at its `stopBy`. */
+  #armGrace(slot: WorkerSlot): void {
+    if (slot.graceTimer !== undefined || slot.dead) return;
+    // One timer per worker, for the cancelled task due first; each task is checked at its own time.
+    let first = Infinity;
+    for (const task of slot.inflight.values()) {
+      if (task.state === SETTLED && task.stopBy < first) first = task.stopBy;
+    }
+    if (first === Infinity) return;
+    slot.graceTimer = unrefTimer(setTimeout(() => {
+      slot.graceTimer = undefined;
+      const t = now();
+      for (const task of slot.inflight.values()) {
+        if (task.state === SETTLED && task.stopBy <= t) {
+          this.#crash(
+            slot,
+            `the worker was replaced because task "${task.name}" did not stop within ` +
+              `${this.#options.cancelGraceMs} ms of being cancelled`,
+          );
+          return;
+        }
+      }
+      this.#armGrace(slot);
+    }, Math.max(1, first - now())));
   }
 
   #settle(task: Task, ok: boolean, value: unknown): void {
@@ -796,7 +864,8 @@ export class WorkerPool extends EventTarget {
     // Deno's workers cannot be ref'd and do not keep the process alive on their own.
     if (refed) this.#keepAlive = setTimeout(() => {}, 0x7fffffff);
     else clearTimeout(this.#keepAlive);
-    for (const slot of this.#slots) {
+    // Starting workers too: one started for tasks that have all settled must not hold the process.
+    for (const slot of [...this.#slots, ...this.#starting]) {
       if (refed) slot.worker.ref();
       else slot.worker.unref();
     }

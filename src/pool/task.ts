@@ -24,6 +24,8 @@ export class Task {
   /** Counted against its key's cap (posted, or running after a cancel). */
   holdsKey = false;
   timer: TimerHandle | undefined = undefined;
+  /** Cancelled while running: by when (`performance.now()`) it must stop, or its worker is replaced. */
+  stopBy: number = Infinity;
   onAbort: (() => void) | undefined = undefined;
   readonly resolve: (value: unknown) => void;
   readonly reject: (reason: unknown) => void;
@@ -52,5 +54,13 @@ export class Task {
     this.submittedAt = submittedAt;
     this.resolve = resolve;
     this.reject = reject;
+  }
+
+  /**
+   * Its payload's buffers were transferred to the worker it was posted to,
+   * so it cannot be posted anywhere else.
+   */
+  get pinned(): boolean {
+    return this.slot !== undefined && this.transfer !== undefined && this.transfer.length > 0;
   }
 }

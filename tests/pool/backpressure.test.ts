@@ -1,8 +1,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { ConfigError } from "../../src/config/config-error.ts";
 import { QueueFullError } from "../../src/pool/errors.ts";
 import type { PoolStats } from "../../src/pool/stats.ts";
-import { outcome, testPool } from "./support/helpers.ts";
+import { outcome, testPool, until, within } from "./support/helpers.ts";
 
 describe("WorkerPool backpressure", () => {
   it("rejects past maxQueue at once with QueueFullError carrying the figures", async () => {
@@ -35,6 +36,52 @@ describe("WorkerPool backpressure", () => {
     await Promise.all([...tasks, ready]);
     assert.ok(readyAt >= 0 && readyAt < 1, `ready() resolved with ${readyAt} waiting`);
     assert.deepEqual(events.map((e) => e.type), ["backpressure", "backpressureEnd"]);
+  });
+
+  it("keeps the low-water mark at least 1, so ready() resolves on an empty queue", async () => {
+    for (const options of [{ maxQueue: 1 }, { highWaterMark: 1 }]) {
+      const pool = testPool({ maxWorkers: 1, ...options });
+      assert.equal(await pool.run("inc", 1), 2);
+      assert.equal(await within(pool.ready(), 10_000), undefined, JSON.stringify(options));
+      assert.equal(await pool.run("inc", 2), 3);
+      await pool.close();
+    }
+    for (const field of ["maxQueue", "lowWaterMark"]) {
+      assert.throws(
+        () => testPool({ [field]: 0 }),
+        (e: unknown) =>
+          e instanceof ConfigError &&
+          new RegExp(`\`${field}\` received 0, expected >=1`).test(e.message),
+      );
+    }
+  });
+
+  it("wakes ready() and fires backpressureEnd when cancelling empties the queue", async () => {
+    await using pool = testPool({ maxWorkers: 1, maxPerKey: 1, highWaterMark: 4, lowWaterMark: 2 });
+    const ends: number[] = [];
+    pool.addEventListener("backpressureEnd", (event) => {
+      ends.push((event as CustomEvent<PoolStats>).detail.queueDepth);
+    });
+    const first = new AbortController();
+    const running = pool.run("sleep", 60_000, { key: "k", signal: first.signal });
+    try {
+      // Tasks of a key at its cap wait in the pool, whatever the worker does.
+      const rest = new AbortController();
+      const waiting = Array.from(
+        { length: 10 },
+        () => pool.run("inc", 1, { key: "k", signal: rest.signal }).catch((e: unknown) => e),
+      );
+      await until(() => pool.stats().running === 1, "the first task to start");
+      assert.equal(pool.stats().queueDepth, 10);
+      const ready = pool.ready();
+      rest.abort();
+      await Promise.all(waiting);
+      assert.equal(await within(ready, 10_000), undefined, "ready() resolved");
+      assert.deepEqual(ends, [0]);
+    } finally {
+      first.abort();
+      await running.catch(() => {});
+    }
   });
 
   it("reports load factor as (running + queued) / maxWorkers", async () => {

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { testPool, until } from "./support/helpers.ts";
+import { testPool, until, within } from "./support/helpers.ts";
 
 describe("WorkerPool cancellation", () => {
   it("removes an aborted queued task at once and rejects with the signal's reason", async () => {
@@ -51,6 +51,29 @@ describe("WorkerPool cancellation", () => {
     assert.equal(await next, 42, "the task queued behind it ran on the replacement");
     assert.notEqual(await pool.run("tag"), before, "a new worker answers");
     assert.equal(pool.stats().pending, 0);
+  });
+
+  it("gives each cancelled task its own grace period, however many share a worker", async () => {
+    const pool = testPool({ maxWorkers: 1, cancelGraceMs: 50, maxPerKey: 1 });
+    try {
+      await pool.warmUp();
+      const a = new AbortController();
+      const b = new AbortController();
+      // The first stops when asked; the second ignores its signal and holds its key's slot.
+      const polite = pool.run("sleep", 60_000, { signal: a.signal });
+      const stuck = pool.run("hang", undefined, { signal: b.signal, key: "k" });
+      await until(() => pool.stats().running === 2, "both tasks to start");
+      a.abort();
+      b.abort();
+      for (const task of [polite, stuck]) {
+        assert.equal(((await task.catch((e) => e)) as DOMException).name, "AbortError");
+      }
+      // Only replacing its worker stops the second and frees its key for the next task.
+      assert.equal(await within(pool.run("inc", 1, { key: "k" }), 20_000), 2);
+      assert.equal(pool.stats().running, 0);
+    } finally {
+      await pool.close({ force: true });
+    }
   });
 
   it("times a task out with timeoutMs", async () => {

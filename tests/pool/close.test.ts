@@ -2,7 +2,10 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { PoolClosedError } from "../../src/pool/errors.ts";
 import { workerUrl } from "../../src/pool/worker-url.ts";
-import { testPool } from "./support/helpers.ts";
+import { WorkerPool } from "../../src/pool/pool.ts";
+import { testPool, trackedAdapter, until, workerFile } from "./support/helpers.ts";
+
+const slowStart = new URL("./support/slow-start-worker.ts", import.meta.url);
 
 describe("WorkerPool close and drain", () => {
   it("drain() waits for every task; close() lets them finish and then refuses new ones", async () => {
@@ -33,6 +36,36 @@ describe("WorkerPool close and drain", () => {
       assert.ok(error instanceof PoolClosedError, String(error));
     }
     assert.equal(pool.stats().pending, 0);
+  });
+
+  it("close() stops workers still starting, with force or with nothing left to run", async () => {
+    const { adapter, workers } = trackedAdapter();
+    const pool = new WorkerPool({ worker: slowStart, adapter, maxWorkers: 1 });
+    const task = pool.run("inc", 1).catch((e: unknown) => e);
+    await until(() => pool.stats().workers.starting === 1, "the worker to start");
+    await pool.close({ force: true });
+    assert.ok((await task) instanceof PoolClosedError);
+    assert.equal(pool.stats().workers.starting, 0);
+    const idle = new WorkerPool({ worker: slowStart, adapter, minWorkers: 1, maxWorkers: 1 });
+    const warming = idle.warmUp().catch((e: unknown) => e);
+    await idle.close();
+    assert.ok((await warming) instanceof PoolClosedError);
+    assert.equal(idle.stats().workers.starting, 0);
+    assert.deepEqual(workers.map((w) => w.terminated), [true, true]);
+  });
+
+  it("does not keep the process alive with a worker started for tasks that all settled", async () => {
+    const { adapter, workers } = trackedAdapter();
+    await using pool = new WorkerPool({ worker: workerFile, adapter, maxWorkers: 1 });
+    const controller = new AbortController();
+    const task = pool.run("inc", 1, { signal: controller.signal });
+    await until(() => pool.stats().workers.starting === 1, "the worker to start");
+    controller.abort();
+    await task.catch(() => {});
+    await until(() => pool.stats().workers.live === 1, "the worker to answer");
+    assert.equal(workers[0]!.refed, false, "the idle pool's worker is unref'd");
+    assert.equal(await pool.run("inc", 1), 2);
+    assert.equal(workers[0]!.refed, false);
   });
 
   it("await using closes the pool", async () => {

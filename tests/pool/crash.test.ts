@@ -1,8 +1,10 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { WorkerCrashedError } from "../../src/pool/errors.ts";
+import { TaskError, WorkerCrashedError } from "../../src/pool/errors.ts";
 import { WorkerPool } from "../../src/pool/pool.ts";
-import { testPool } from "./support/helpers.ts";
+import { createFakeAdapter } from "../../src/runtime/fake.ts";
+import type { WorkerLike } from "../../src/runtime/types.ts";
+import { outcome, testPool, workerFile } from "./support/helpers.ts";
 
 describe("WorkerPool worker crashes", () => {
   it("rejects only the task of a worker that exits mid-task, and replaces the worker", async () => {
@@ -20,6 +22,68 @@ describe("WorkerPool worker crashes", () => {
     assert.equal(stats.crashed, 1);
     assert.equal(stats.completed, 4);
     assert.equal(stats.workers.live, 1);
+  });
+
+  it("rescues the tasks sent after a crashed one in the order they were submitted", async () => {
+    await using pool = testPool({ maxWorkers: 1 });
+    await pool.warmUp();
+    const counter = new Int32Array(new SharedArrayBuffer(4));
+    const exiting = pool.run("exit");
+    // Sent to the worker with the crashing task, they run on its replacement.
+    const tickets = Array.from({ length: 7 }, () => pool.run<number>("ticket", counter));
+    assert.ok((await exiting.catch((e: unknown) => e)) instanceof WorkerCrashedError);
+    assert.deepEqual(await Promise.all(tickets), [0, 1, 2, 3, 4, 5, 6]);
+  });
+
+  it("rejects, not re-sends, a task whose payload was transferred to the crashed worker", async () => {
+    await using pool = testPool({ maxWorkers: 1 });
+    await pool.warmUp();
+    const exiting = pool.run("exit");
+    const moved = Array.from({ length: 3 }, () => {
+      const bytes = new Uint8Array(1000);
+      return outcome(pool.run("byteLength", bytes, { transfer: [bytes.buffer] }));
+    });
+    const copied = pool.run("byteLength", new Uint8Array(1000));
+    assert.ok((await exiting.catch((e: unknown) => e)) instanceof WorkerCrashedError);
+    for (const result of await Promise.all(moved)) {
+      assert.ok(!result.ok && result.error instanceof WorkerCrashedError, String(result));
+      assert.match(result.error.message, /had not started, but its transferred payload went/);
+    }
+    assert.equal(await copied, 1000, "a task without transfers is rescued");
+    assert.equal(await pool.run("inc", 1), 2);
+  });
+
+  it("fails only the task whose result cannot be cloned, not its worker", async () => {
+    await using pool = testPool({ maxWorkers: 1 });
+    await pool.warmUp();
+    const [before, bad, after] = await Promise.all(
+      [pool.run("inc", 1), pool.run("uncloneable"), pool.run("inc", 2)].map(outcome),
+    );
+    assert.deepEqual([before, after], [{ ok: true, value: 2 }, { ok: true, value: 3 }]);
+    assert.ok(!bad!.ok && bad!.error instanceof TaskError, String(bad));
+    assert.match(bad!.error.message, /result could not be sent back/);
+    assert.equal(pool.stats().crashed, 0);
+  });
+
+  it("reports a worker that cannot even be started, without retrying it in a loop", async () => {
+    const adapter = createFakeAdapter();
+    let spawns = 0;
+    adapter.machine.spawn = () => {
+      // A retry loop ends here (on a worker that never answers), so the count shows it.
+      if (++spawns > 10) return silentWorker();
+      throw new Error("spawn refused");
+    };
+    const pool = new WorkerPool({ worker: workerFile, adapter, maxWorkers: 2, warm: true });
+    assert.equal(spawns, 1);
+    await assert.rejects(pool.warmUp(), /spawn refused/);
+    assert.equal(spawns, 2);
+    pool.resize(1, 2);
+    assert.equal(spawns, 3);
+    const error = await pool.run("inc", 1).catch((e: unknown) => e);
+    assert.ok(error instanceof WorkerCrashedError, String(error));
+    assert.match(error.message, /could not start \(Error: spawn refused\)/);
+    assert.equal(spawns, 4);
+    await pool.close();
   });
 
   it("treats an uncaught error in the worker as a crash of the tasks it ran", async () => {
@@ -43,3 +107,14 @@ describe("WorkerPool worker crashes", () => {
     assert.equal(pool.stats().pending, 0);
   });
 });
+
+function silentWorker(): WorkerLike {
+  return {
+    kind: "web",
+    postMessage() {},
+    listen() {},
+    terminate: () => Promise.resolve(),
+    ref() {},
+    unref() {},
+  };
+}

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createExecutor } from "../../src/pool/executor.ts";
-import { FLUSH_MS, OP_RESULTS, OP_RUN, STATUS_OK } from "../../src/pool/protocol.ts";
+import { FLUSH_MS, OP_RESULTS, OP_RUN, STATUS_ERROR, STATUS_OK } from "../../src/pool/protocol.ts";
 
 /** A clock the test moves, so how long a handler "takes" does not depend on the machine. */
 function testClock(): { now: () => number; advance: (ms: number) => void } {
@@ -58,6 +58,23 @@ describe("the worker's executor", () => {
     // Tasks 1 and 2 go back before task 3 starts; the message is acknowledged
     // once, with its last results, so the pool counts it done exactly once.
     assert.deepEqual(posted.map(idsOf), [{ acks: 0, ids: [1, 2] }, { acks: 1, ids: [3, 4] }]);
+  });
+
+  it("sends results one by one when one cannot be cloned, that one as an error", () => {
+    const posted: unknown[][] = [];
+    // Clones as postMessage does, and throws as it does on what cannot be cloned.
+    const post = (m: unknown) => posted.push(structuredClone(m) as unknown[]);
+    const execute = createExecutor({ inc: (x: number) => x + 1, bad: () => () => 1 }, post);
+    execute(runMessage(FLUSH_MS, [["inc", 1], ["bad", 0], ["inc", 3]]));
+    assert.deepEqual(posted.map((m) => [m[0], m[1], m[2], m[3]]), [
+      [OP_RESULTS, 1, 1, STATUS_OK],
+      [OP_RESULTS, 0, 2, STATUS_ERROR],
+      [OP_RESULTS, 0, 3, STATUS_OK],
+    ], "acknowledged once, every result sent");
+    assert.deepEqual([posted[0]![4], posted[2]![4]], [2, 4]);
+    const error = posted[1]![4] as { name: string; message: string };
+    assert.equal(error.name, "DataCloneError");
+    assert.match(error.message, /^The result could not be sent back from the worker: /);
   });
 
   it("holds results back as long as the message says, and no longer", () => {

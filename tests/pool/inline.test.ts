@@ -40,4 +40,20 @@ describe("WorkerPool without workers", () => {
     assert.equal(((await sleeping.catch((e) => e)) as DOMException).name, "AbortError");
     assert.equal(pool.stats().completed, 2);
   });
+
+  it("gives each inline pool its own module's handlers, when both load at once", async () => {
+    // The first module awaits before it defines its handlers; the second defines them at once.
+    const late = new WorkerPool({
+      worker: new URL("./support/inline-late.ts", import.meta.url),
+      inline: true,
+      maxWorkers: 1,
+    });
+    const soon = new WorkerPool({
+      worker: new URL("./support/inline-soon.ts", import.meta.url),
+      inline: true,
+      maxWorkers: 1,
+    });
+    assert.deepEqual(await Promise.all([late.run("who"), soon.run("who")]), ["late", "soon"]);
+    await Promise.all([late.close(), soon.close()]);
+  });
 });

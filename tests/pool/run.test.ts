@@ -99,6 +99,22 @@ describe("WorkerPool options", () => {
     );
   });
 
+  it("refuses timer lengths setTimeout cannot keep instead of firing them at once", async () => {
+    await using pool = testPool({ maxWorkers: 1 });
+    const error = await pool.run("inc", 1, { timeoutMs: 2 ** 31 }).catch((e: unknown) => e);
+    assert.ok(error instanceof ConfigError, String(error));
+    assert.match(error.message, /`timeoutMs` received 2147483648, expected <=2147483647/);
+    assert.equal(await pool.run("inc", 1, { timeoutMs: 2 ** 31 - 1 }), 2);
+    for (const field of ["cancelGraceMs", "idleTimeoutMs"]) {
+      assert.throws(
+        () => testPool({ [field]: 2 ** 31 }),
+        (e: unknown) =>
+          e instanceof ConfigError &&
+          new RegExp(`\`${field}\` received 2147483648, expected <=2147483647`).test(e.message),
+      );
+    }
+  });
+
   it("starts minWorkers on warmUp() and resolves when they answer", async () => {
     await using pool = testPool({ minWorkers: 2 });
     assert.equal(pool.stats().workers.live, 0);

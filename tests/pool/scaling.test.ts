@@ -1,7 +1,18 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ConfigError } from "../../src/config/config-error.ts";
-import { testPool, until } from "./support/helpers.ts";
+import type { WorkerPool } from "../../src/pool/pool.ts";
+import { outcome, testPool, until } from "./support/helpers.ts";
+
+/** Warms both workers of `pool` and starts a 1 s task on each; resolves once both run. */
+async function blockBoth(pool: WorkerPool): Promise<Promise<unknown>[]> {
+  await pool.warmUp();
+  const blockers = [pool.run("spin", 1000)];
+  await until(() => pool.stats().running === 1, "the first blocker to start");
+  blockers.push(pool.run("spin", 1000));
+  await until(() => pool.stats().running === 2, "the second blocker to start");
+  return blockers;
+}
 
 describe("WorkerPool scaling", () => {
   it("grows on demand up to maxWorkers and shrinks to minWorkers when idle", async () => {
@@ -49,6 +60,75 @@ describe("WorkerPool scaling", () => {
     await until(() => pool.stats().workers.live === 3, "the pool to reach its new minimum");
     pool.resize(1, 1);
     await until(() => pool.stats().workers.live === 1, "extra workers to stop");
+  });
+
+  it("shrinks while workers are still starting: the pool never runs above the new max", async () => {
+    await using pool = testPool({ minWorkers: 0, maxWorkers: 4 });
+    const tasks = Array.from({ length: 8 }, () => pool.run("spin", 50));
+    await Promise.resolve(); // dispatch runs in a microtask
+    assert.equal(pool.stats().workers.starting, 4);
+    pool.resize(0, 1);
+    let most = 0;
+    const watch = setInterval(() => (most = Math.max(most, pool.stats().workers.live)), 2);
+    try {
+      assert.equal((await Promise.all(tasks)).length, 8);
+    } finally {
+      clearInterval(watch);
+    }
+    assert.equal(most, 1, "most workers live at once after resize(0, 1)");
+    await until(() => pool.size === 1, "the workers that started too many to stop");
+  });
+
+  it("stops idle workers above a minimum that resize() lowered", async () => {
+    await using pool = testPool({ minWorkers: 3, maxWorkers: 3, idleTimeoutMs: 20 });
+    await pool.warmUp();
+    pool.resize(1, 3);
+    await until(() => pool.stats().workers.live === 1, "idle workers to stop");
+  });
+
+  it("lets a worker whose only task could not be sent go idle and stop", async () => {
+    await using pool = testPool({ minWorkers: 0, maxWorkers: 2, idleTimeoutMs: 20 });
+    const error = await pool.run("echo", () => 1).catch((e: unknown) => e);
+    assert.equal((error as Error).name, "DataCloneError");
+    await until(() => pool.size === 0, "the idle worker to stop");
+  });
+
+  it("starts workers for tasks sent ahead when resize() raises the bound", async () => {
+    await using pool = testPool({ minWorkers: 1, maxWorkers: 1 });
+    await pool.warmUp();
+    const tasks = Array.from({ length: 8 }, () => pool.run("spin", 300));
+    await until(() => pool.stats().running === 1, "the first task to start");
+    assert.equal(pool.stats().queueDepth, 0, "the rest wait on the worker, not in the pool");
+    pool.resize(1, 4);
+    assert.ok(pool.stats().workers.starting > 0, "workers start to take them");
+    assert.deepEqual(await Promise.all(tasks), Array(8).fill(300));
+  });
+
+  it("leaves a task whose payload was transferred on the worker it retires", async () => {
+    await using pool = testPool({ minWorkers: 2, maxWorkers: 2 });
+    const blockers = await blockBoth(pool);
+    const moved = Array.from({ length: 4 }, () => {
+      const bytes = new Uint8Array(1000);
+      return outcome(pool.run("byteLength", bytes, { transfer: [bytes.buffer] }));
+    });
+    await until(() => pool.stats().queueDepth === 0, "the tasks to be sent behind the blockers");
+    pool.resize(1, 1);
+    assert.deepEqual(await Promise.all(moved), Array(4).fill({ ok: true, value: 1000 }));
+    await Promise.all(blockers);
+    await until(() => pool.stats().workers.live === 1, "the retired worker to stop");
+  });
+
+  it("puts back the tasks a retired worker had not started in the order they were submitted", async () => {
+    await using pool = testPool({ minWorkers: 2, maxWorkers: 2 });
+    const blockers = await blockBoth(pool);
+    // Two behind each blocker; one pair goes back to the queue and runs after the other.
+    const counter = new Int32Array(new SharedArrayBuffer(4));
+    const tickets = Array.from({ length: 4 }, () => pool.run<number>("ticket", counter));
+    await until(() => pool.stats().queueDepth === 0, "the tasks to be sent behind the blockers");
+    pool.resize(1, 1);
+    const [a, b, c, d] = await Promise.all(tickets);
+    assert.ok(a! < b! && c! < d!, `tickets ${[a, b, c, d]}`);
+    await Promise.all(blockers);
   });
 
   it("rejects impossible bounds", () => {

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { testPool } from "./support/helpers.ts";
+import { testPool, until } from "./support/helpers.ts";
 
 describe("WorkerPool work stealing", () => {
   it("lets a worker that ran dry take tasks queued behind a long one elsewhere", async () => {
@@ -16,5 +16,20 @@ describe("WorkerPool work stealing", () => {
     assert.equal(stats.running, 1, "only the long task is still running");
     await long;
     assert.equal(pool.stats().completed, 16);
+  });
+
+  it("never takes a task whose payload was transferred to the busy worker", async () => {
+    await using pool = testPool({ minWorkers: 2, maxWorkers: 2, pipelineMs: 10_000 });
+    await pool.warmUp();
+    const long = pool.run("spin", 1000);
+    await until(() => pool.stats().running === 1, "the long task to start");
+    // Some go behind the long task, the others to the other worker, which then runs dry.
+    const moved = Array.from({ length: 6 }, () => {
+      const bytes = new Uint8Array(1000);
+      return pool.run("byteLength", bytes, { transfer: [bytes.buffer] });
+    });
+    assert.deepEqual(await Promise.all(moved), Array(6).fill(1000));
+    assert.equal(pool.stats().stolen, 0);
+    await long;
   });
 });

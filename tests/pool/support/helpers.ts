@@ -1,5 +1,7 @@
 import { WorkerPool } from "../../../src/pool/pool.ts";
 import type { WorkerPoolOptions } from "../../../src/pool/options.ts";
+import { createRuntimeAdapter } from "../../../src/runtime/detect.ts";
+import { createFakeAdapter, type FakeAdapter } from "../../../src/runtime/fake.ts";
 
 export const workerFile: URL = new URL("./pool-worker.ts", import.meta.url);
 
@@ -25,4 +27,52 @@ export function outcome<T>(
     (value) => ({ ok: true as const, value }),
     (error) => ({ ok: false as const, error }),
   );
+}
+
+/** What `promise` resolves to, or `"timed out"` when it has not settled after `ms`. */
+export async function within<T>(promise: Promise<T>, ms: number): Promise<T | "timed out"> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<"timed out">((resolve) => {
+    timer = setTimeout(() => resolve("timed out"), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** What the pool did to one worker a {@link trackedAdapter} started. */
+export interface TrackedWorker {
+  /** Whether it keeps the process alive: its last ref() or unref(), ref'd at start. */
+  refed: boolean;
+  terminated: boolean;
+}
+
+/** An adapter starting real workers that records what the pool does to each. */
+export function trackedAdapter(): { adapter: FakeAdapter; workers: TrackedWorker[] } {
+  const real = createRuntimeAdapter();
+  const adapter = createFakeAdapter({ cpu: { effective: 2 } });
+  const workers: TrackedWorker[] = [];
+  adapter.machine.spawn = (url, options) => {
+    const worker = real.spawnWorker(url, options);
+    const state: TrackedWorker = { refed: true, terminated: false };
+    workers.push(state);
+    return {
+      ...worker,
+      ref() {
+        state.refed = true;
+        worker.ref();
+      },
+      unref() {
+        state.refed = false;
+        worker.unref();
+      },
+      terminate() {
+        state.terminated = true;
+        return worker.terminate();
+      },
+    };
+  };
+  return { adapter, workers };
 }

@@ -58,6 +58,12 @@ defineWorker({
     }, 0);
     return new Promise<never>(() => {});
   },
+  /** Ignores its signal and never settles, without blocking its thread. */
+  hang: (): Promise<never> => new Promise<never>(() => {}),
+  /** Takes the next number from a counter shared by every worker: the order tasks ran in. */
+  ticket: (counter: Int32Array): number => Atomics.add(counter, 0, 1),
+  /** Returns what cannot be sent back to the pool. */
+  uncloneable: (): unknown => () => 1,
   byteLength: (bytes: Uint8Array): number => bytes.byteLength,
   makeBytes: (size: number) => {
     const bytes = new Uint8Array(size).fill(7);
