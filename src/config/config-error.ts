@@ -39,3 +39,14 @@ export class ConfigError extends TypeError {
     this.issues = issues;
   }
 }
+
+/** A {@link ConfigError} about one field of `target`: the value `received` (as shown) and what was `expected`. */
+export function fieldError(
+  target: string,
+  path: string,
+  received: string,
+  expected: string,
+): ConfigError {
+  const message = `\`${path}\` received ${received}, expected ${expected}`;
+  return new ConfigError(target, [{ path, expected, received, message }]);
+}

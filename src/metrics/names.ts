@@ -5,7 +5,7 @@
  * @module
  */
 
-import { ConfigError } from "../config/config-error.ts";
+import { type ConfigError, fieldError } from "../config/config-error.ts";
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -26,13 +26,7 @@ export function invalid(
   value: unknown,
   expected: string,
 ): ConfigError {
-  const received = shown(value);
-  return new ConfigError(target, [{
-    path,
-    expected,
-    received,
-    message: `\`${path}\` received ${received}, expected ${expected}`,
-  }]);
+  return fieldError(target, path, shown(value), expected);
 }
 
 /** Whether `name` is a valid metric name (an empty string is not). */

@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { custom, hasMethods } from "../config/custom.ts";
-import { ConfigError } from "../config/config-error.ts";
+import { type ConfigError, fieldError } from "../config/config-error.ts";
 import { parseOptions } from "../config/parse.ts";
 import type { RuntimeAdapter, WorkerResourceLimits } from "../runtime/types.ts";
 
@@ -132,13 +132,7 @@ const schema = v.strictObject({
 });
 
 function conflict(path: string, received: unknown, expected: string): ConfigError {
-  const message = `\`${path}\` received ${received}, expected ${expected}`;
-  return new ConfigError("WorkerPool options", [{
-    path,
-    expected,
-    received: String(received),
-    message,
-  }]);
+  return fieldError("WorkerPool options", path, String(received), expected);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ConfigError } from "../../config/config-error.ts";
+import { fieldError } from "../../config/config-error.ts";
 import type { ResourceSample } from "../../monitor/sample.ts";
 import type { Scheduler } from "../../monitor/scheduler.ts";
 import type {
@@ -167,13 +167,7 @@ function checkMs(field: "maxWaitMs" | "timeoutMs", value: number | undefined): v
   const received = typeof value === "number"
     ? String(value)
     : JSON.stringify(value) ?? typeof value;
-  const expected = "a number >= 0 (or Infinity)";
-  throw new ConfigError("AdaptiveLimiter call options", [{
-    path: field,
-    expected,
-    received,
-    message: `\`${field}\` received ${received}, expected ${expected}`,
-  }]);
+  throw fieldError("AdaptiveLimiter call options", field, received, "a number >= 0 (or Infinity)");
 }
 
 /**

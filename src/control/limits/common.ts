@@ -7,7 +7,7 @@
 
 import * as v from "valibot";
 import { custom } from "../../config/custom.ts";
-import { ConfigError, type ConfigIssue } from "../../config/config-error.ts";
+import { fieldError } from "../../config/config-error.ts";
 import type { Random } from "../../internal/random.ts";
 import type { Decision, DecisionListener } from "../types.ts";
 
@@ -91,21 +91,15 @@ export function checkRange(
   range: { readonly min: number; readonly initial: number; readonly max: number },
   input: unknown,
 ): number {
-  const issue = (path: string, received: number, expected: string): ConfigIssue => ({
-    path,
-    received: String(received),
-    expected,
-    message: `\`${path}\` received ${received}, expected ${expected}`,
-  });
   if (range.min > range.max) {
-    throw new ConfigError(target, [issue("min", range.min, `<=${range.max} (max)`)]);
+    throw fieldError(target, "min", String(range.min), `<=${range.max} (max)`);
   }
   const given = typeof input === "object" && input !== null &&
     (input as { readonly initial?: unknown }).initial !== undefined;
   if (!given) return clamp(range.initial, range.min, range.max);
   if (range.initial < range.min || range.initial > range.max) {
     const expected = `between min ${range.min} and max ${range.max}`;
-    throw new ConfigError(target, [issue("initial", range.initial, expected)]);
+    throw fieldError(target, "initial", String(range.initial), expected);
   }
   return range.initial;
 }
