@@ -861,7 +861,7 @@ export class WorkerPool extends EventTarget {
   #setRef(refed: boolean): void {
     if (this.#refed === refed) return;
     this.#refed = refed;
-    // Deno's workers cannot be ref'd and do not keep the process alive on their own.
+    // Web Workers (Bun, browsers) cannot be ref'd: a timer keeps the process alive while tasks wait.
     if (refed) this.#keepAlive = setTimeout(() => {}, 0x7fffffff);
     else clearTimeout(this.#keepAlive);
     // Starting workers too: one started for tasks that have all settled must not hold the process.

@@ -108,6 +108,12 @@ export function composeAdapter(
     return process.value;
   };
 
+  // A figure nobody could give is named in `degraded` once: why it failed, or that the runtime lacks it.
+  const missing = (degraded: string[], field: string, problem: string | undefined): void => {
+    if (degraded.some((entry) => entry.startsWith(`${field}:`))) return;
+    degraded.push(`${field}: ${problem ?? `not reported by ${host.name}`}`);
+  };
+
   return {
     name: host.name,
     cpu(): CpuInfo {
@@ -124,9 +130,7 @@ export function composeAdapter(
         sources["affinity"] = sources["logical"];
       }
       const degraded = l ? [...l.degraded] : [];
-      if (logicalValue === undefined && logical.problem) {
-        degraded.push(`cpu.logical: ${logical.problem}`);
-      }
+      if (logicalValue === undefined) missing(degraded, "cpu.logical", logical.problem);
       if (affinity.value === undefined && affinity.problem) {
         degraded.push(`cpu.affinity: ${affinity.problem}`);
       }
@@ -170,10 +174,8 @@ export function composeAdapter(
           sources["limit"] = `${own.source} (cgroups unreadable)`;
         }
       }
-      if (total === undefined && hostTotal?.problem) {
-        degraded.push(`memory.total: ${hostTotal.problem}`);
-      }
-      if (rss.value === undefined && rss.problem) degraded.push(`memory.rss: ${rss.problem}`);
+      if (total === undefined) missing(degraded, "memory.total", hostTotal?.problem);
+      if (rss.value === undefined) missing(degraded, "memory.rss", rss.problem);
       const known: Record<string, boolean> = {
         "memory.total": total !== undefined,
         "memory.available": (l?.available ?? available?.value) !== undefined,

@@ -3,7 +3,7 @@ import { nodeCompatibleHost } from "./node-host.ts";
 import { resolveRuntimeAdapterOptions, type RuntimeAdapterOptions } from "./options.ts";
 import type { ReadText } from "./linux/mod.ts";
 import type { RuntimeAdapter } from "./types.ts";
-import { spawnWebWorker } from "./workers.ts";
+import { spawnThreadWorker } from "./workers.ts";
 
 /**
  * Wraps a file reader for Deno. Deno reads `/proc` and `/sys` only with
@@ -29,7 +29,8 @@ export function denoReadText(read: ReadText): ReadText {
  * The adapter for Deno: cgroups and `/proc` on Linux when run with
  * `--allow-all`; without it, the permission-free figures
  * (`os.availableParallelism()`, `process.memoryUsage.rss()`, `process.cpuUsage()`)
- * and `degraded` entries that say which flag is missing. Module Web Workers.
+ * and `degraded` entries that say which flag is missing. Workers are
+ * `node:worker_threads` threads, which honour `resourceLimits` and `unref()`.
  *
  * @example
  * ```ts
@@ -40,7 +41,9 @@ export function denoReadText(read: ReadText): ReadText {
  * ```
  */
 export function createDenoAdapter(options: RuntimeAdapterOptions = {}): RuntimeAdapter {
-  const host = nodeCompatibleHost("deno", spawnWebWorker);
+  // node:worker_threads, not Web Workers: Deno's Web Workers cannot be unref'd (an idle pool
+  // would hold the process open), ignore resourceLimits, and die silently on Deno.exit().
+  const host = nodeCompatibleHost("deno", spawnThreadWorker);
   return composeAdapter(
     {
       ...host,

@@ -83,7 +83,11 @@ export function connectParent(): ParentChannel | undefined {
       scope?.addEventListener("message", fromScope);
     },
     beforeClose(callback: (code: number) => void): void {
-      const target = globalThis as { close?: () => void; process?: { exit?: unknown } };
+      const target = globalThis as {
+        close?: () => void;
+        process?: { exit?: unknown };
+        Deno?: { exit?: unknown };
+      };
       const close = target.close;
       if (typeof close === "function") {
         target.close = function (this: unknown): void {
@@ -91,10 +95,12 @@ export function connectParent(): ParentChannel | undefined {
           close.call(this);
         };
       }
-      const proc = target.process as { exit?: (code?: number) => never } | undefined;
-      const exit = proc?.exit;
-      if (proc && typeof exit === "function") {
-        proc.exit = function (this: unknown, code?: number): never {
+      // process.exit(), and Deno.exit(), after which a Deno worker dies without a word to its parent.
+      for (const owner of [target.process, target.Deno]) {
+        const holder = owner as { exit?: (code?: number) => never } | undefined;
+        const exit = holder?.exit;
+        if (holder === undefined || typeof exit !== "function") continue;
+        holder.exit = function (this: unknown, code?: number): never {
           callback(code ?? 0);
           return exit.call(this, code);
         };

@@ -129,7 +129,7 @@ export interface WorkerHandlers {
 
 /** A worker thread, whatever the runtime's own worker type is. */
 export interface WorkerLike {
-  /** `worker_threads` on Node, a module Web Worker elsewhere. */
+  /** `worker_threads` on Node and Deno, a module Web Worker elsewhere. */
   readonly kind: "worker_threads" | "web";
   /** Sends `message` to the worker; objects in `transfer` are moved, not copied. */
   postMessage(message: unknown, transfer?: readonly Transferable[]): void;

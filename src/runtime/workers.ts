@@ -99,7 +99,11 @@ export function spawnWebWorker(url: URL, options: SpawnOptions = {}): WorkerLike
     const e = event as ErrorEvent;
     handlers.error(toError(e.error ?? e.message ?? "worker error"));
   });
-  worker.addEventListener("close", () => exit(0));
+  // Bun's close event carries the worker's exit code.
+  worker.addEventListener("close", (event) => {
+    const code = (event as { code?: unknown }).code;
+    exit(typeof code === "number" ? code : 0);
+  });
   return {
     kind: "web",
     postMessage(message: unknown, transfer?: readonly Transferable[]): void {

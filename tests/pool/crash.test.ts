@@ -24,6 +24,14 @@ describe("WorkerPool worker crashes", () => {
     assert.equal(stats.workers.live, 1);
   });
 
+  it("reports the exit code a worker exits with, by process.exit() or Deno.exit()", async () => {
+    await using pool = testPool({ maxWorkers: 1 });
+    const error = await pool.run("exitWith", 7).catch((e: unknown) => e);
+    assert.ok(error instanceof WorkerCrashedError, String(error));
+    assert.equal(error.exitCode, 7);
+    assert.equal(await pool.run("inc", 1), 2, "a replacement worker runs the next task");
+  });
+
   it("rescues the tasks sent after a crashed one in the order they were submitted", async () => {
     await using pool = testPool({ maxWorkers: 1 });
     await pool.warmUp();

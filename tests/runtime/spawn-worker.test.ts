@@ -8,7 +8,7 @@ describe("adapter.spawnWorker()", () => {
     const worker = adapter.spawnWorker(new URL("./support/double-worker.ts", import.meta.url), {
       name: "double",
     });
-    assert.equal(worker.kind, adapter.name === "node" ? "worker_threads" : "web");
+    assert.equal(worker.kind, adapter.name === "bun" ? "web" : "worker_threads");
     const replies: unknown[] = [];
     const exits: number[] = [];
     const errors: Error[] = [];

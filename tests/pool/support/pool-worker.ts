@@ -52,6 +52,21 @@ defineWorker({
     else if (typeof scope.close === "function") scope.close();
     else scope.process?.exit(3);
   },
+  /** Exits the worker with `code`: `Deno.exit()` on Deno, `process.exit()` elsewhere. */
+  exitWith: (code: number): void => {
+    const scope = globalThis as {
+      Deno?: { exit(code: number): void };
+      process?: { exit(code: number): void };
+    };
+    if (typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope === "undefined") {
+      const threads = (globalThis as unknown as {
+        process?: { getBuiltinModule?(id: string): { isMainThread?: boolean } | undefined };
+      }).process?.getBuiltinModule?.("node:worker_threads");
+      if (threads?.isMainThread !== false) throw new Error("exitWith runs only in a worker");
+    }
+    if (scope.Deno !== undefined) scope.Deno.exit(code);
+    else scope.process?.exit(code);
+  },
   throwLater: (): Promise<never> => {
     setTimeout(() => {
       throw new Error("uncaught in the worker");
