@@ -67,7 +67,8 @@ function guard<T>(fn: () => T, fallback: (reason: string) => T): T {
  * Creates a reader of this process's cgroup limits, usage, CPU time, load and
  * pressure. It does no I/O of its own: every file goes through `options.read`,
  * so it runs the same on Node, Deno and Bun, and tests point it at fixture
- * trees with `root`. The cgroup layout is resolved once, on first use; limits
+ * trees with `root`. The cgroup layout is resolved on first use (and again,
+ * every `limitRefreshMs`, while it could not be); limits
  * are re-read at most every `limitRefreshMs`; usage, CPU time, load and PSI on
  * every call, one file each. Nothing it returns throws: unreadable figures
  * are `undefined` and named in `degraded`.
@@ -109,12 +110,20 @@ export function createLinuxReader(options: LinuxReaderOptions): LinuxReader {
   const prefix = rootPrefix(options.root ?? "/");
   const now = options.now ?? ((): number => performance.now());
 
-  let layoutCache: CgroupLayout | undefined;
+  let layoutCache: Cached<CgroupLayout> | undefined;
   let cpuLimits: Cached<CpuLimits> | undefined;
   let memoryLimits: Cached<MemoryLimits> | undefined;
-  const layout = (): CgroupLayout => (layoutCache ??= resolveLayout(read, prefix));
   const due = (cached: Cached<unknown> | undefined, t: number): boolean =>
     cached === undefined || refreshMs === 0 || t - cached.at >= refreshMs || t < cached.at;
+  // A resolved layout is kept; one that could not be resolved (a failed or garbled read of
+  // /proc/self/cgroup or mountinfo) is tried again as limits are, so one bad read is not forever.
+  const layout = (): CgroupLayout => {
+    const t = now();
+    const keep = layoutCache !== undefined &&
+      (layoutCache.value.mode !== "none" || !due(layoutCache, t));
+    if (!keep) layoutCache = { at: t, value: resolveLayout(read, prefix) };
+    return layoutCache!.value;
+  };
 
   const cpuTimeSource = (): string | undefined => {
     const c = layout().cpuacct;

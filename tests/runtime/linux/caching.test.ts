@@ -63,6 +63,29 @@ describe("createLinuxReader() caching", () => {
     assert.equal(count(`${dir}/memory.max`), 3);
   });
 
+  it("resolves again, after limitRefreshMs, a layout that one failed read left unresolved", () => {
+    const root = fixtureRoot("v2-own-limits");
+    let fail = true;
+    const clock = { t: 0 };
+    const reader = createLinuxReader({
+      read: (path) => {
+        if (fail && path.endsWith("/proc/self/cgroup")) {
+          throw new Error("EMFILE: too many open files");
+        }
+        return readText(path);
+      },
+      root,
+      now: () => clock.t,
+    });
+    assert.equal(reader.memory().limit, undefined);
+    fail = false;
+    clock.t = 4999;
+    assert.equal(reader.memory().limit, undefined, "not before limitRefreshMs");
+    clock.t = 5000;
+    assert.equal(reader.memory().limit, 512 * MiB);
+    assert.equal(reader.layout().mode, "v2");
+  });
+
   it("resolves the layout once and reads only the needed files on hot calls", () => {
     const { root, dir, counts, clock, reader, count } = setup();
     reader.cpuTime();
