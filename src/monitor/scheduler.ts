@@ -60,3 +60,30 @@ export const timerScheduler: Scheduler = Object.freeze({
   },
   hold: holdOpen,
 });
+
+/** Counts what waits and holds the process open through a scheduler while anything does. */
+export interface ProcessHold {
+  /** One more thing waits; the first takes the scheduler's hold. */
+  enter(): void;
+  /** One thing stopped waiting; the last lets the process go. */
+  leave(): void;
+}
+
+/**
+ * A {@link ProcessHold} on `scheduler`: its `hold()` while `enter()`s
+ * outnumber `leave()`s. A scheduler without `hold` holds nothing.
+ */
+export function processHold(scheduler: Scheduler): ProcessHold {
+  let waiting = 0;
+  let letGo: (() => void) | undefined;
+  return {
+    enter(): void {
+      if (waiting++ === 0) letGo = scheduler.hold?.();
+    },
+    leave(): void {
+      if (--waiting > 0) return;
+      letGo?.();
+      letGo = undefined;
+    },
+  };
+}

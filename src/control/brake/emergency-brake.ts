@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import { parseOptions } from "../../config/parse.ts";
 import type { ResourceSample } from "../../monitor/sample.ts";
-import type { Scheduler } from "../../monitor/scheduler.ts";
+import { type ProcessHold, processHold, type Scheduler } from "../../monitor/scheduler.ts";
 import { PRESSURE_LEVELS } from "../../monitor/thresholds.ts";
 import type { PressureLevel } from "../../monitor/thresholds.ts";
 import {
@@ -118,8 +118,8 @@ export class EmergencyBrake extends EventTarget {
   #engagements = 0;
   #calm = false;
   #pauseTimer: unknown = undefined;
-  /** Lets the process exit again; set while anyone waits for recovery. */
-  #letGo: (() => void) | undefined = undefined;
+  /** Holds the process open while anyone waits for recovery. */
+  readonly #hold: ProcessHold;
 
   /** Validates `options` (throws `ConfigError`) and creates a released brake. */
   constructor(options: EmergencyBrakeOptions = {}) {
@@ -132,6 +132,7 @@ export class EmergencyBrake extends EventTarget {
     this.#source = `brake:${o.name}`;
     this.#clock = o.clock;
     this.#scheduler = o.scheduler;
+    this.#hold = processHold(o.scheduler);
     this.#monitor = o.monitor;
     this.#onSample = (event) => this.observe((event as CustomEvent<ResourceSample>).detail);
     this.#monitor?.addEventListener("sample", this.#onSample);
@@ -224,17 +225,13 @@ export class EmergencyBrake extends EventTarget {
         },
         timer: undefined,
         cleanup: () => {
-          this.#waiters.delete(waiter);
+          if (this.#waiters.delete(waiter)) this.#hold.leave();
           if (waiter.timer !== undefined) this.#scheduler.clear(waiter.timer);
           signal?.removeEventListener("abort", onAbort);
-          if (this.#waiters.size === 0) {
-            this.#letGo?.();
-            this.#letGo = undefined;
-          }
         },
       };
       // Only the monitor's samples (on unref'd timers) can free a waiter: hold the process open.
-      if (this.#waiters.size === 0) this.#letGo = this.#scheduler.hold?.();
+      this.#hold.enter();
       this.#waiters.add(waiter);
       signal?.addEventListener("abort", onAbort, { once: true });
       if (maxWaitMs !== Infinity) {

@@ -1,6 +1,6 @@
 import { fieldError } from "../../config/config-error.ts";
 import type { ResourceSample } from "../../monitor/sample.ts";
-import type { Scheduler } from "../../monitor/scheduler.ts";
+import { type ProcessHold, processHold, type Scheduler } from "../../monitor/scheduler.ts";
 import type {
   Decision,
   Limit,
@@ -208,9 +208,8 @@ export class AdaptiveLimiter extends EventTarget {
   readonly #source: string;
   readonly #clock: () => number;
   readonly #scheduler: Scheduler;
-  /** Timers (max waits, call timeouts) running now; while any do, the process stays open. */
-  #timed = 0;
-  #letGo: (() => void) | undefined = undefined;
+  /** Held while any max-wait or call timer runs. */
+  readonly #hold: ProcessHold;
   readonly #lifo: boolean;
   readonly #maxWaitMs: number;
   readonly #maxQueue: number;
@@ -248,6 +247,7 @@ export class AdaptiveLimiter extends EventTarget {
     this.#source = `limiter:${o.name}`;
     this.#clock = o.clock;
     this.#scheduler = o.scheduler;
+    this.#hold = processHold(o.scheduler);
     this.#lifo = o.order === "lifo";
     this.#maxWaitMs = o.maxWaitMs;
     this.#maxQueue = o.maxQueue;
@@ -526,16 +526,14 @@ export class AdaptiveLimiter extends EventTarget {
    * wait ends in its timeout error, not in an exit with the promise unsettled.
    */
   #setTimer(callback: () => void, ms: number): unknown {
-    if (this.#timed++ === 0) this.#letGo = this.#scheduler.hold?.();
+    this.#hold.enter();
     return this.#scheduler.set(callback, ms);
   }
 
   /** Clears (or, after it fired, retires) a timer from {@link #setTimer}. */
   #clearTimer(timer: unknown): void {
     this.#scheduler.clear(timer);
-    if (--this.#timed > 0) return;
-    this.#letGo?.();
-    this.#letGo = undefined;
+    this.#hold.leave();
   }
 
   #timeoutError(slot: Partition, waitedMs: number, maxWaitMs: number): LimiterTimeoutError {
