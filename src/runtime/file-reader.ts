@@ -21,9 +21,9 @@ export function isPseudoFile(path: string): boolean {
 }
 
 /**
- * Reads small `/proc` and `/sys` files with one `pread` each instead of
- * open + fstat + read + close: each path's descriptor stays open and is read
- * again from offset 0, which makes the kernel render the file anew. A read
+ * Reads `/proc` and `/sys` files with `pread` (until a read returns nothing)
+ * instead of open + fstat + read + close: each path's descriptor stays open
+ * and is read again from offset 0, which makes the kernel render the file anew. A read
  * that fails on a kept descriptor (the cgroup was removed, the file replaced)
  * closes it and tries once more with a fresh open, so errors are the same as
  * `readFileSync`'s. Only paths `keep` accepts stay open (by default `/proc`

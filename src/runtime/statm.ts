@@ -1,8 +1,8 @@
 import type { Probe } from "./compose.ts";
 
 /**
- * A resident-set probe that reads `/proc/self/statm` (one `pread` on a kept
- * descriptor, about 2 µs) instead of `process.memoryUsage.rss()` (which
+ * A resident-set probe that reads `/proc/self/statm` (`pread` on a kept
+ * descriptor, a few µs) instead of `process.memoryUsage.rss()` (which
  * opens `/proc/self/stat` each call, about 13 µs on Linux). statm counts
  * pages; the page size is learnt once by comparing the two and rounding to a
  * power of two, since JavaScript has no `sysconf`. Any failure falls back to
