@@ -23,7 +23,9 @@ function toIssue(issue: v.BaseIssue<unknown>): ConfigIssue {
     const expected = "no such option (check the spelling)";
     return { path, expected, received, message: `\`${path}\` received ${received}, ${expected}` };
   }
-  const received = describe(issue.input);
+  // A cross-field check forwarded to a field has the whole object as its input: show the field.
+  const last = issue.path?.at(-1);
+  const received = describe(last && "value" in last ? last.value : issue.input);
   const expected = issue.expected ?? issue.type;
   const field = path === "" ? "options" : `\`${path}\``;
   return {

@@ -43,4 +43,17 @@ describe("requirement()", () => {
         /options received \{"min":3,"max":2\}, expected `min` at most `max`/.test(error.message),
     );
   });
+  it("shows the field's own value when the check is forwarded to it", () => {
+    const schema = v.pipe(
+      v.strictObject({ min: v.number(), max: v.number() }),
+      v.forward(requirement((o) => o.min <= o.max, "at most `max`"), ["min"]),
+    );
+    assert.throws(
+      () => parseOptions(schema, { min: 3, max: 2 }, "T options"),
+      (error: unknown) =>
+        error instanceof ConfigError && error.issues[0]?.path === "min" &&
+        error.issues[0]?.received === "3" &&
+        /`min` received 3, expected at most `max`/.test(error.message),
+    );
+  });
 });

@@ -7,6 +7,7 @@
  */
 
 import * as v from "valibot";
+import { requirement } from "../../config/custom.ts";
 import { parseOptions } from "../../config/parse.ts";
 import type { ResourceSample } from "../../monitor/sample.ts";
 import type { ResourcePolicy } from "../types.ts";
@@ -19,7 +20,7 @@ export interface ThresholdRuleOptions {
   readonly minConcurrency?: number;
   /** Usage above this % runs at `minConcurrency`. @default {75} */
   readonly reduceAbove?: number;
-  /** Usage below this % runs at `maxConcurrency`; between, halfway. @default {45} */
+  /** Usage below this % runs at `maxConcurrency`; between, halfway. At most `reduceAbove`. @default {45} */
   readonly increaseBelow?: number;
   /** A sample with usage above this % is a throttle. @default {70} */
   readonly throttleAbove?: number;
@@ -48,17 +49,26 @@ export interface ThresholdRulePolicy extends ResourcePolicy {
 const percent = v.pipe(v.number(), v.minValue(0), v.maxValue(100));
 const whole = v.pipe(v.number(), v.integer(), v.minValue(1));
 const ms = v.pipe(v.number(), v.finite(), v.minValue(0));
-const schema = v.strictObject({
-  maxConcurrency: v.optional(whole, 3),
-  minConcurrency: v.optional(whole, 1),
-  reduceAbove: v.optional(percent, 75),
-  increaseBelow: v.optional(percent, 45),
-  throttleAbove: v.optional(percent, 70),
-  emergencyBrakeThreshold: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), 3),
-  brakeMs: v.optional(ms, 8000),
-  maxBrakes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), 3),
-  circuitResetMs: v.optional(ms, 30000),
-});
+const schema = v.pipe(
+  v.strictObject({
+    maxConcurrency: v.optional(whole, 3),
+    minConcurrency: v.optional(whole, 1),
+    reduceAbove: v.optional(percent, 75),
+    increaseBelow: v.optional(percent, 45),
+    throttleAbove: v.optional(percent, 70),
+    emergencyBrakeThreshold: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), 3),
+    brakeMs: v.optional(ms, 8000),
+    maxBrakes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), 3),
+    circuitResetMs: v.optional(ms, 30000),
+  }),
+  v.forward(
+    requirement(
+      (o) => o.increaseBelow <= o.reduceAbove,
+      "at most `reduceAbove` (usage between the two runs at the midpoint)",
+    ),
+    ["increaseBelow"],
+  ),
+);
 
 /**
  * Seed 004's rule: usage = max(CPU %, memory %); above `reduceAbove` run

@@ -61,6 +61,18 @@ describe("thresholdRule()", () => {
     assert.equal(rule.ceiling(at(11_000, 1, 10, 0), 3), 3);
     assert.equal(rule.state, "rule");
   });
+  it("rejects increaseBelow above reduceAbove, naming both", () => {
+    assert.throws(
+      () => thresholdRule({ increaseBelow: 80, reduceAbove: 50 }),
+      (error: unknown) =>
+        error instanceof ConfigError && /increaseBelow/.test(error.message) &&
+        /80/.test(error.message) && /reduceAbove/.test(error.message),
+    );
+    assert.equal(
+      thresholdRule({ increaseBelow: 60, reduceAbove: 60 }).ceiling(at(0, 1, 59, 0), 1),
+      3,
+    );
+  });
   it("opens the circuit after more than maxBrakes brakes", () => {
     const rule = thresholdRule({ emergencyBrakeThreshold: 0, brakeMs: 0, maxBrakes: 1 });
     rule.ceiling(at(0, 1, 90, 0), 3);
