@@ -120,7 +120,16 @@ class LimiterPermit implements Permit {
   release(outcome: Outcome = "ok"): void {
     if (this.#released) return;
     this.#released = true;
-    this.#release(this, outcome);
+    if (outcome === "ok" || outcome === "dropped" || outcome === "ignore") {
+      this.#release(this, outcome);
+      return;
+    }
+    // From JavaScript, a typo ("ignored", "timeout") must not count as a good call: the permit
+    // still comes back, its sample is left out, and the caller hears why.
+    this.#release(this, "ignore");
+    throw new TypeError(
+      `permit.release(): outcome received ${shown(outcome)}, expected "ok", "dropped" or "ignore"`,
+    );
   }
 
   [Symbol.dispose](): void {
@@ -138,6 +147,23 @@ function hasObserve(limit: Limit): limit is ResourceAwareLimit {
   return typeof (limit as Partial<ResourceAwareLimit>).observe === "function";
 }
 
+/** What `classify` said about `error`, checked: anything but "dropped" or "ignore" throws. */
+function classified(
+  classify: ((error: unknown) => "dropped" | "ignore") | undefined,
+  error: unknown,
+): Outcome {
+  const outcome: unknown = classify?.(error) ?? "dropped";
+  if (outcome === "dropped" || outcome === "ignore") return outcome;
+  throw new TypeError(
+    `classify() returned ${shown(outcome)}, expected "dropped" or "ignore"`,
+    { cause: error },
+  );
+}
+
+function shown(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : String(value);
+}
+
 /** Runs `fn` under `permit` with no signal or timeout to watch. */
 async function runPlain<T>(
   fn: (signal: AbortSignal) => T | PromiseLike<T>,
@@ -150,7 +176,7 @@ async function runPlain<T>(
   } catch (error) {
     let outcome: Outcome = "dropped";
     try {
-      outcome = classify?.(error) ?? "dropped";
+      outcome = classified(classify, error);
     } finally {
       // A classify that throws still gives the permit back; its error is what `run` rejects with.
       permit.release(outcome);
@@ -707,7 +733,7 @@ export class AdaptiveLimiter extends EventTarget {
         let outcome: Outcome = "dropped";
         let thrown = error;
         try {
-          outcome = classify?.(error) ?? "dropped";
+          outcome = classified(classify, error);
         } catch (classifyError) {
           thrown = classifyError;
         }

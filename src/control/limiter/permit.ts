@@ -28,7 +28,11 @@ export interface Permit {
   readonly partition: string | undefined;
   /** Whether the permit has been given back. */
   readonly released: boolean;
-  /** Gives the permit back and feeds the outcome to the limit; later calls do nothing. */
+  /**
+   * Gives the permit back and feeds the outcome to the limit; later calls do nothing. An outcome
+   * other than `"ok"`, `"dropped"` or `"ignore"` still gives it back, feeds nothing, and throws a
+   * `TypeError` naming it.
+   */
   release(outcome?: Outcome): void;
   /** Same as `release("ok")`. */
   [Symbol.dispose](): void;

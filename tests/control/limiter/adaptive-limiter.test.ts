@@ -522,6 +522,35 @@ describe("AdaptiveLimiter", () => {
       assert.equal(limiter.stats().dropped, 2);
     });
 
+    it("refuses a classify result it does not know, still giving the permit back", async () => {
+      const { limiter } = setup({ limit: 1 });
+      const classify = (() => "ignored") as unknown as () => "ignore";
+      const fail = () => Promise.reject(new Error("503"));
+      for (const options of [{ classify }, { classify, timeoutMs: 50 }]) {
+        await assert.rejects(
+          limiter.run(fail, options),
+          (error: unknown) =>
+            error instanceof TypeError && (error.cause as Error).message === "503" &&
+            /classify\(\) returned "ignored", expected "dropped" or "ignore"/.test(error.message),
+        );
+      }
+      assert.equal(limiter.inflight, 0);
+      assert.deepEqual([limiter.stats().ok, limiter.stats().dropped], [0, 2]);
+    });
+
+    it("refuses a release outcome it does not know, still giving the permit back", async () => {
+      const { limiter } = setup({ limit: 1 });
+      const permit = await limiter.acquire();
+      assert.throws(
+        () => permit.release("timeout" as never),
+        /permit.release\(\): outcome received "timeout", expected "ok", "dropped" or "ignore"/,
+      );
+      assert.equal(permit.released, true);
+      assert.equal(limiter.inflight, 0);
+      assert.deepEqual([limiter.stats().ok, limiter.stats().ignored], [0, 1]);
+      assert.doesNotThrow(() => permit.release("timeout" as never)); // released once, as documented
+    });
+
     it("refuses a bad per-call maxWaitMs or timeoutMs with a ConfigError", async () => {
       const { limiter } = setup({ limit: 1 });
       await assert.rejects(
