@@ -68,11 +68,17 @@ export type MemoryFigures = Pick<
   "memoryBytes" | "memorySource" | "memoryLimit" | "memoryLimitSource" | "memoryPercent"
 >;
 
-/** Memory in use (working set, else RSS) against the limit (container, else host RAM). */
+/**
+ * Memory in use (working set, else RSS) against the limit: the container's, else host RAM. A
+ * cgroup v2 `memory.high` below the hard limit is the container's limit: past it the kernel
+ * throttles the whole group to reclaim memory, which is the slowdown a limit exists to avoid.
+ */
 export function memoryFigures(memory: MemoryInfo | undefined): MemoryFigures {
   const workingSet = memory?.workingSet;
   const rss = memory?.rss;
-  const limit = memory?.limit;
+  const hard = memory?.limit;
+  const high = memory?.high;
+  const limit = hard === undefined ? high : high === undefined ? hard : Math.min(hard, high);
   const total = memory?.total;
   const memoryBytes = workingSet ?? rss;
   const memoryLimit = limit ?? total;

@@ -51,7 +51,7 @@ export interface ResourceSample {
   readonly memoryBytes: number | undefined;
   /** Which figure `memoryBytes` is. */
   readonly memorySource: "workingSet" | "rss" | undefined;
-  /** Memory available, in bytes: the container limit, else host RAM. */
+  /** Memory available, in bytes: the container limit (`memory.high` when lower), else host RAM. */
   readonly memoryLimit: number | undefined;
   /** Which figure `memoryLimit` is. */
   readonly memoryLimitSource: "container" | "host" | undefined;

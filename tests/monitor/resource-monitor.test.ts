@@ -167,6 +167,23 @@ describe("ResourceMonitor memory", () => {
     assert.equal(sample.level, "moderate");
   });
 
+  it("plans against memory.high when it is below the hard limit", () => {
+    const below = setup({
+      memory: { workingSet: 0.75 * GiB, limit: 2 * GiB, high: 1 * GiB, total: 16 * GiB },
+    }).monitor.sample();
+    assert.deepEqual([below.memoryLimit, below.memoryLimitSource, below.memoryPercent], [
+      1 * GiB,
+      "container",
+      75,
+    ]);
+    const above = setup({ memory: { workingSet: 0.5 * GiB, limit: 1 * GiB, high: 2 * GiB } })
+      .monitor.sample();
+    assert.deepEqual([above.memoryLimit, above.memoryPercent], [1 * GiB, 50]);
+    const alone = setup({ memory: { workingSet: 0.5 * GiB, high: 1 * GiB, total: 16 * GiB } })
+      .monitor.sample();
+    assert.deepEqual([alone.memoryLimit, alone.memoryLimitSource], [1 * GiB, "container"]);
+  });
+
   it("falls back to RSS against host RAM", () => {
     const { monitor } = setup({ memory: { rss: 2 * GiB, total: 16 * GiB } });
     const sample = monitor.sample();
