@@ -13,6 +13,19 @@ function toError(value: unknown): Error {
 }
 
 /**
+ * An error from an `ErrorEvent`'s message alone. Bun's message is the source frame, then
+ * `error: <message>`, then the stack: the error's own line becomes the message, and the whole
+ * text stays as its `cause`.
+ */
+function fromMessage(message: string | undefined): Error {
+  if (!message) return new Error("worker error");
+  const own = /^error: (.+)$/m.exec(message)?.[1];
+  return own !== undefined && own !== message
+    ? new Error(own, { cause: message })
+    : new Error(message);
+}
+
+/**
  * Starts `url` as a Node `worker_threads` worker (ES module) and wraps it as a
  * {@link WorkerLike}. Throws where `node:worker_threads` is missing.
  */
@@ -97,7 +110,7 @@ export function spawnWebWorker(url: URL, options: SpawnOptions = {}): WorkerLike
   worker.addEventListener("error", (event) => {
     event.preventDefault();
     const e = event as ErrorEvent;
-    handlers.error(toError(e.error ?? e.message ?? "worker error"));
+    handlers.error(e.error != null ? toError(e.error) : fromMessage(e.message));
   });
   // Bun's close event carries the worker's exit code.
   worker.addEventListener("close", (event) => {

@@ -98,7 +98,7 @@ describe("WorkerPool worker crashes", () => {
     await using pool = testPool({ maxWorkers: 1 });
     const error = await pool.run("throwLater").catch((e: unknown) => e);
     assert.ok(error instanceof WorkerCrashedError, String(error));
-    assert.match(error.message, /uncaught in the worker/);
+    assert.match(error.message, /the worker threw Error: uncaught in the worker\. The worker/);
     assert.equal(await pool.run("inc", 1), 2);
   });
 
