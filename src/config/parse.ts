@@ -15,6 +15,15 @@ function describe(value: unknown): string {
   }
 }
 
+/**
+ * The value an issue is about: the field's own value, also for a check across fields that
+ * `v.forward` moved onto a field (whose input is the whole object).
+ */
+export function issueValue(issue: v.BaseIssue<unknown>): unknown {
+  const last = issue.path?.at(-1);
+  return last && "value" in last ? last.value : issue.input;
+}
+
 function toIssue(issue: v.BaseIssue<unknown>): ConfigIssue {
   const path = v.getDotPath(issue) ?? "";
   if (issue.type === "strict_object" && issue.expected === "never") {
@@ -23,9 +32,7 @@ function toIssue(issue: v.BaseIssue<unknown>): ConfigIssue {
     const expected = "no such option (check the spelling)";
     return { path, expected, received, message: `\`${path}\` received ${received}, ${expected}` };
   }
-  // A cross-field check forwarded to a field has the whole object as its input: show the field.
-  const last = issue.path?.at(-1);
-  const received = describe(last && "value" in last ? last.value : issue.input);
+  const received = describe(issueValue(issue));
   const expected = issue.expected ?? issue.type;
   const field = path === "" ? "options" : `\`${path}\``;
   return {

@@ -7,6 +7,7 @@
 
 import * as v from "valibot";
 import { ConfigError } from "../config/config-error.ts";
+import { issueValue } from "../config/parse.ts";
 
 /** One wrong field of a request: which, what came and what was expected. */
 export interface FieldIssue {
@@ -62,7 +63,7 @@ function fieldIssue(issue: v.BaseIssue<unknown>, where: string): FieldIssue {
     const expected = "a value: the field is required";
     return { path, expected, received: "undefined", message: `${field} is missing` };
   }
-  const received = describe(issue.input);
+  const received = describe(issueValue(issue));
   const expected = issue.type === "check" ? issue.message : (issue.expected ?? issue.type);
   return {
     path,
