@@ -3,7 +3,8 @@ import { ConfigError, type ConfigIssue } from "./config-error.ts";
 
 type AnySchema = v.BaseSchema<unknown, unknown, v.BaseIssue<unknown>>;
 
-function describe(value: unknown): string {
+/** `value` as a `ConfigError` shows it: JSON where it can, a function as "a function". */
+export function describe(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (typeof value === "bigint") return `${value}n`;
   if (typeof value === "function") return "a function";

@@ -1,4 +1,5 @@
 import { fieldError } from "../../config/config-error.ts";
+import { describe } from "../../config/parse.ts";
 import type { ResourceSample } from "../../monitor/sample.ts";
 import { type ProcessHold, processHold, type Scheduler } from "../../monitor/scheduler.ts";
 import type {
@@ -128,7 +129,9 @@ class LimiterPermit implements Permit {
     // still comes back, its sample is left out, and the caller hears why.
     this.#release(this, "ignore");
     throw new TypeError(
-      `permit.release(): outcome received ${shown(outcome)}, expected "ok", "dropped" or "ignore"`,
+      `permit.release(): outcome received ${
+        describe(outcome)
+      }, expected "ok", "dropped" or "ignore"`,
     );
   }
 
@@ -155,13 +158,9 @@ function classified(
   const outcome: unknown = classify?.(error) ?? "dropped";
   if (outcome === "dropped" || outcome === "ignore") return outcome;
   throw new TypeError(
-    `classify() returned ${shown(outcome)}, expected "dropped" or "ignore"`,
+    `classify() returned ${describe(outcome)}, expected "dropped" or "ignore"`,
     { cause: error },
   );
-}
-
-function shown(value: unknown): string {
-  return typeof value === "string" ? JSON.stringify(value) : String(value);
 }
 
 /** Runs `fn` under `permit` with no signal or timeout to watch. */
