@@ -40,13 +40,27 @@ export class ConfigError extends TypeError {
   }
 }
 
-/** A {@link ConfigError} about one field of `target`: the value `received` (as shown) and what was `expected`. */
+/** A {@link ConfigError} about one field of `target`: the `value` it received and what was `expected`. */
 export function fieldError(
   target: string,
   path: string,
-  received: string,
+  value: unknown,
   expected: string,
 ): ConfigError {
+  const received = describe(value);
   const message = `\`${path}\` received ${received}, expected ${expected}`;
   return new ConfigError(target, [{ path, expected, received, message }]);
+}
+
+/** `value` as a `ConfigError` shows it: JSON where it can, a function as "a function". */
+export function describe(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "bigint") return `${value}n`;
+  if (typeof value === "function") return "a function";
+  if (value === null || typeof value !== "object") return String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }

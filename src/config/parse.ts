@@ -1,20 +1,7 @@
 import * as v from "valibot";
-import { ConfigError, type ConfigIssue } from "./config-error.ts";
+import { ConfigError, type ConfigIssue, describe } from "./config-error.ts";
 
 type AnySchema = v.BaseSchema<unknown, unknown, v.BaseIssue<unknown>>;
-
-/** `value` as a `ConfigError` shows it: JSON where it can, a function as "a function". */
-export function describe(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "bigint") return `${value}n`;
-  if (typeof value === "function") return "a function";
-  if (value === null || typeof value !== "object") return String(value);
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
-}
 
 /**
  * The value an issue is about: the field's own value, also for a check across fields that

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type ConfigError, fieldError } from "../config/config-error.ts";
+import { type ConfigError, describe, fieldError } from "../config/config-error.ts";
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -15,10 +15,6 @@ export const METRIC_NAME_RULE = "a metric name matching [a-zA-Z_:][a-zA-Z0-9_:]*
 /** What a label name must look like, as said in errors. */
 export const LABEL_NAME_RULE = "a label name matching [a-zA-Z_][a-zA-Z0-9_]* not starting with __";
 
-function shown(value: unknown): string {
-  return typeof value === "string" ? JSON.stringify(value) : String(value);
-}
-
 /** A {@link ConfigError} about one field of `target`. */
 export function invalid(
   target: string,
@@ -26,7 +22,7 @@ export function invalid(
   value: unknown,
   expected: string,
 ): ConfigError {
-  return fieldError(target, path, shown(value), expected);
+  return fieldError(target, path, value, expected);
 }
 
 /** Whether `name` is a valid metric name (an empty string is not). */
@@ -50,7 +46,7 @@ export function checkDefinition(
   labelNames: unknown,
   reserved: readonly string[],
 ): readonly string[] {
-  const target = `metric ${shown(name)}`;
+  const target = `metric ${describe(name)}`;
   if (!isMetricName(name)) throw invalid(target, "name", name, METRIC_NAME_RULE);
   if (typeof help !== "string") throw invalid(target, "help", help, "a string");
   if (labelNames === undefined) return Object.freeze([]);

@@ -132,7 +132,7 @@ const schema = v.strictObject({
 });
 
 function conflict(path: string, received: unknown, expected: string): ConfigError {
-  return fieldError("WorkerPool options", path, String(received), expected);
+  return fieldError("WorkerPool options", path, received, expected);
 }
 
 /**

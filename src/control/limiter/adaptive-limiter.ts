@@ -1,5 +1,4 @@
-import { fieldError } from "../../config/config-error.ts";
-import { describe } from "../../config/parse.ts";
+import { describe, fieldError } from "../../config/config-error.ts";
 import type { ResourceSample } from "../../monitor/sample.ts";
 import { type ProcessHold, processHold, type Scheduler } from "../../monitor/scheduler.ts";
 import type {
@@ -189,10 +188,7 @@ async function runPlain<T>(
 /** The wait or timeout in a call's options, checked: a bad one is a `ConfigError`, not a 1 ms timer. */
 function checkMs(field: "maxWaitMs" | "timeoutMs", value: number | undefined): void {
   if (value === undefined || (typeof value === "number" && value >= 0)) return;
-  const received = typeof value === "number"
-    ? String(value)
-    : JSON.stringify(value) ?? typeof value;
-  throw fieldError("AdaptiveLimiter call options", field, received, "a number >= 0 (or Infinity)");
+  throw fieldError("AdaptiveLimiter call options", field, value, "a number >= 0 (or Infinity)");
 }
 
 /**

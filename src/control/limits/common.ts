@@ -92,14 +92,14 @@ export function checkRange(
   input: unknown,
 ): number {
   if (range.min > range.max) {
-    throw fieldError(target, "min", String(range.min), `<=${range.max} (max)`);
+    throw fieldError(target, "min", range.min, `<=${range.max} (max)`);
   }
   const given = typeof input === "object" && input !== null &&
     (input as { readonly initial?: unknown }).initial !== undefined;
   if (!given) return clamp(range.initial, range.min, range.max);
   if (range.initial < range.min || range.initial > range.max) {
     const expected = `between min ${range.min} and max ${range.max}`;
-    throw fieldError(target, "initial", String(range.initial), expected);
+    throw fieldError(target, "initial", range.initial, expected);
   }
   return range.initial;
 }
