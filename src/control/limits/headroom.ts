@@ -39,6 +39,7 @@ interface Probe {
   restore: number; // lowered when a ceiling falls during the probe
   readonly jumped: boolean; // `jumped` of the level the probe returns to
   readonly startedAt: number;
+  readonly left: Spread; // latency just before the probe, at a level above it
   readonly rtts: Float64Array;
   readonly starts: Float64Array;
   count: number;
@@ -79,7 +80,9 @@ interface Probe {
  * the limit, as long as they agree with it. It is re-measured every
  * `probeIntervalMs` (plus jitter) at half the limit, on 256 calls or what
  * settled in 2 s; the limit then returns to where it was, with what was known
- * about that level. No probe runs while the memory ceiling (or, for
+ * about that level. A probe that reads slower than the level it left (by
+ * chance: latency does not fall as concurrency rises) does not replace the
+ * estimate as a changed service; that level's reading stands in for it. No probe runs while the memory ceiling (or, for
  * `cpuBound: true`, the CPU count) holds the limit: latency decides nothing
  * then. Monitor samples set the ceilings:
  * the CPUs divided by the cores each task uses (so a CPU-bound pool stops at
@@ -184,7 +187,14 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
     blockUntil = now + settleHold * (1 + 0.25 * random());
   };
 
-  const finishProbe = (now: number, done: Probe, measured: Spread): void => {
+  const finishProbe = (now: number, done: Probe, probed: Spread): void => {
+    // Latency does not fall as concurrency rises: a probe that reads slower than
+    // the level it left caught slow calls by chance. Before such a reading replaces
+    // the estimate as a changed service, the level it left stands in for it.
+    const measured = probed.median > noLoad * 1.5 && done.left.count >= QUICK &&
+        probed.median > done.left.median
+      ? done.left
+      : probed;
     const changed = noLoad === 0 || measured.median > noLoad * 1.5 ||
       measured.median < noLoad / 1.5;
     if (changed) {
@@ -321,6 +331,7 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
         restore: limit,
         jumped,
         startedAt: now,
+        left: here,
         rtts: new Float64Array(PROBE_SAMPLES * 2),
         starts: new Float64Array(PROBE_SAMPLES * 2),
         count: 0,

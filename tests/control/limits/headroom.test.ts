@@ -252,6 +252,36 @@ describe("headroomLimit()", () => {
     assert.equal(noisyLimit.limit, 7, "spread calls: the rise is not sure");
   });
 
+  it("a probe that reads slower than the level it left does not replace the estimate", () => {
+    /** Re-measured no-load latencies, with calls of `probeMs` in probes and `heldMs` elsewhere. */
+    const remeasured = (heldMs: number, probeMs: number): string[] => {
+      const found: string[] = [];
+      const limit = headroomLimit({
+        initial: 8,
+        max: 8,
+        probeIntervalMs: 6000,
+        probeJitter: 0,
+        onDecision: (d) => {
+          const read = /no-load latency ([\d.]+)ms re-measured/.exec(d.reason);
+          if (read) found.push(read[1]!);
+        },
+      });
+      // A drop ends slow start; probes then come at 2 s and every 6 s after.
+      limit.update({ now: 5, rttMs: 2, inflight: 8, dropped: true });
+      let now = feed(limit, 10, 1000, 10, "full");
+      for (let i = 0; i < 20_000 && found.length < 3; i++) {
+        const probing = /re-measure no-load latency at/.test(limit.lastDecision?.reason ?? "");
+        now = feed(limit, now, 1, probing ? probeMs : heldMs, "full");
+      }
+      return found;
+    };
+    // Twice the estimate, but slower than the level the probe left, which read 10 ms:
+    // latency does not fall as concurrency rises, so the probe caught slow calls by chance.
+    assert.deepEqual(remeasured(10, 20), ["10.0", "10.0", "10.0"]);
+    // Slower everywhere, the service itself slowed: the probe takes over the estimate.
+    assert.ok(remeasured(20, 20).includes("20.0"), "a slower service is learned");
+  });
+
   it("ends a probe at a low limit after two seconds instead of waiting for 256 calls", () => {
     const times: number[] = [];
     const limit = headroomLimit({
