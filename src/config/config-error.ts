@@ -52,12 +52,23 @@ export function fieldError(
   return new ConfigError(target, [{ path, expected, received, message }]);
 }
 
-/** `value` as a `ConfigError` shows it: JSON where it can, a function as "a function". */
+/**
+ * `value` as a `ConfigError` shows it: JSON where it can, a function as "a
+ * function", an instance of a class by its class ("a Map", "an
+ * AdaptiveLimiter"; as JSON most would read `{}`).
+ */
 export function describe(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (typeof value === "bigint") return `${value}n`;
   if (typeof value === "function") return "a function";
   if (value === null || typeof value !== "object") return String(value);
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== null && proto !== Object.prototype && !Array.isArray(value)) {
+    const name: unknown = (value as { constructor?: { name?: unknown } }).constructor?.name;
+    if (typeof name === "string" && name !== "" && name !== "Object") {
+      return `${/^[AEIOU]/.test(name) ? "an" : "a"} ${name}`;
+    }
+  }
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {

@@ -43,6 +43,13 @@ describe("parseOptions()", () => {
     assert.match(error.message, /`sise` received 3, no such option/);
   });
 
+  it("shows an instance of a class by its class, not as the JSON `{}`", () => {
+    class Widget {}
+    const error = rejection({ size: new Widget(), mode: new Map(), nested: { ms: [1] } });
+    assert.deepEqual(error.issues.map(({ received }) => received), ["a Widget", "a Map", "[1]"]);
+    assert.equal(rejection({ size: new (class Engine {})() }).issues[0]?.received, "an Engine");
+  });
+
   it("rejects a non-object", () => {
     const error = rejection("fast");
     assert.equal(error.issues[0]?.path, "");
