@@ -14,6 +14,7 @@ import type { HistogramSnapshot } from "../metrics/histogram.ts";
 import type { MetricsRegistry } from "../metrics/registry.ts";
 import type { Labels } from "../metrics/series.ts";
 import { PRESSURE_LEVELS } from "../monitor/thresholds.ts";
+import type { RegistryShare } from "./claims.ts";
 import { componentEntries, componentId } from "./entries.ts";
 import type { Components } from "./types.ts";
 
@@ -54,18 +55,25 @@ function summary(s: HistogramSnapshot): SummaryValue {
 
 /** The metrics of one observatory: `refresh()` runs as its collector, `forget()` on close. */
 export interface ObservedMetrics {
-  /** Counts one decision of `component` in `decisions_total`. */
-  countDecision(component: string): void;
+  /**
+   * Counts `decision` of `component` in `decisions_total`, unless another
+   * observatory on the registry counted it already.
+   */
+  countDecision(component: string, decision: object): void;
   /** Reads every component's figures into the metrics. */
   refresh(): void;
-  /** Removes every series this observatory wrote, so a closed one leaves nothing stale. */
-  forget(): void;
+  /**
+   * Removes the series this observatory wrote for the components in `free`
+   * (those no other open observatory publishes), so nothing stale is left.
+   */
+  forget(free: ReadonlySet<string>): void;
 }
 
-/** Registers the metrics of `components` in `registry`. */
+/** Registers the metrics of `components` in `registry`, shared as `share` says. */
 export function observedMetrics(
   registry: MetricsRegistry,
   components: Components,
+  share: RegistryShare,
 ): ObservedMetrics {
   const r = registry;
   const m = {
@@ -168,27 +176,38 @@ export function observedMetrics(
     ),
   };
 
-  const written = new Map<string, { metric: Series; labels: Labels | undefined }>();
-  const wrote = (metric: Series, labels?: Labels): void => {
-    written.set(`${metric.name}${JSON.stringify(labels ?? {})}`, { metric, labels });
+  /** Each series written, with the component (its id) it belongs to. */
+  const written = new Map<string, { metric: Series; labels: Labels | undefined; id: string }>();
+  const wrote = (id: string, metric: Series, labels?: Labels): void => {
+    written.set(`${metric.name}${JSON.stringify(labels ?? {})}`, { metric, labels, id });
   };
-  const setGauge = (gauge: Gauge, value: number | undefined, labels?: Labels): void => {
+  const setGauge = (
+    id: string,
+    gauge: Gauge,
+    value: number | undefined,
+    labels?: Labels,
+  ): void => {
     if (value === undefined) gauge.remove(labels);
     else gauge.set(value, labels);
-    wrote(gauge, labels);
+    wrote(id, gauge, labels);
   };
-  const setCounter = (counter: Counter, value: number, labels: Labels): void => {
+  const setCounter = (id: string, counter: Counter, value: number, labels: Labels): void => {
     counter.set(value, labels);
-    wrote(counter, labels);
+    wrote(id, counter, labels);
   };
-  const setSummary = (metric: HistogramMetric, value: SummaryValue, labels: Labels): void => {
+  const setSummary = (
+    id: string,
+    metric: HistogramMetric,
+    value: SummaryValue,
+    labels: Labels,
+  ): void => {
     metric.set(value, labels);
-    wrote(metric, labels);
+    wrote(id, metric, labels);
   };
 
   for (const component of componentEntries(components).map(componentId)) {
     m.decisions.inc({ component }, 0);
-    wrote(m.decisions, { component });
+    wrote(component, m.decisions, { component });
   }
 
   /** Operations each sizer reported last time, to drop the gauges of unregistered ones. */
@@ -196,26 +215,28 @@ export function observedMetrics(
 
   const refresh = (): void => {
     for (const [pool, p] of Object.entries(components.pools ?? {})) {
+      const id = `pool:${pool}`;
       const s = p.stats();
-      setGauge(m.poolWorkers, s.workers.live, { pool, state: "live" });
-      setGauge(m.poolWorkers, s.workers.min, { pool, state: "min" });
-      setGauge(m.poolWorkers, s.workers.max, { pool, state: "max" });
-      setGauge(m.poolQueueDepth, s.queueDepth, { pool });
-      setGauge(m.poolRunning, s.running, { pool });
-      setCounter(m.poolTasks, s.completed, { pool, outcome: "completed" });
-      setCounter(m.poolTasks, s.failed, { pool, outcome: "failed" });
-      setCounter(m.poolTasks, s.cancelled, { pool, outcome: "cancelled" });
-      setCounter(m.poolTasks, s.crashed, { pool, outcome: "crashed" });
-      setCounter(m.poolStolen, s.stolen, { pool });
-      setSummary(m.poolRun, summary(s.runTime), { pool });
-      setSummary(m.poolWait, summary(s.waitTime), { pool });
-      setGauge(m.poolLoad, s.loadFactor, { pool });
+      setGauge(id, m.poolWorkers, s.workers.live, { pool, state: "live" });
+      setGauge(id, m.poolWorkers, s.workers.min, { pool, state: "min" });
+      setGauge(id, m.poolWorkers, s.workers.max, { pool, state: "max" });
+      setGauge(id, m.poolQueueDepth, s.queueDepth, { pool });
+      setGauge(id, m.poolRunning, s.running, { pool });
+      setCounter(id, m.poolTasks, s.completed, { pool, outcome: "completed" });
+      setCounter(id, m.poolTasks, s.failed, { pool, outcome: "failed" });
+      setCounter(id, m.poolTasks, s.cancelled, { pool, outcome: "cancelled" });
+      setCounter(id, m.poolTasks, s.crashed, { pool, outcome: "crashed" });
+      setCounter(id, m.poolStolen, s.stolen, { pool });
+      setSummary(id, m.poolRun, summary(s.runTime), { pool });
+      setSummary(id, m.poolWait, summary(s.waitTime), { pool });
+      setGauge(id, m.poolLoad, s.loadFactor, { pool });
     }
     for (const [limiter, l] of Object.entries(components.limiters ?? {})) {
+      const id = `limiter:${limiter}`;
       const s = l.stats();
-      setGauge(m.limiterLimit, s.limit, { limiter });
-      setGauge(m.limiterInflight, s.inflight, { limiter });
-      setGauge(m.limiterWaiting, s.waiting, { limiter });
+      setGauge(id, m.limiterLimit, s.limit, { limiter });
+      setGauge(id, m.limiterInflight, s.inflight, { limiter });
+      setGauge(id, m.limiterWaiting, s.waiting, { limiter });
       const outcomes = {
         ok: s.ok,
         dropped: s.dropped,
@@ -225,54 +246,61 @@ export function observedMetrics(
         aborted: s.aborted,
       };
       for (const [outcome, value] of Object.entries(outcomes)) {
-        setCounter(m.limiterPermits, value, { limiter, outcome });
+        setCounter(id, m.limiterPermits, value, { limiter, outcome });
       }
       const wait: SummaryValue = s.acquired === 0
         ? { count: 0, sum: 0 }
         : { count: s.acquired, sum: s.meanWaitMs * s.acquired, p99: s.p99WaitMs };
-      setSummary(m.limiterWait, wait, { limiter });
+      setSummary(id, m.limiterWait, wait, { limiter });
     }
     for (const [sizer, b] of Object.entries(components.batchSizers ?? {})) {
+      const id = `batchSizer:${sizer}`;
       const s = b.statistics();
       const now = new Set(Object.keys(s.sizes));
       for (const operation of operations.get(sizer) ?? []) {
-        if (!now.has(operation)) setGauge(m.batchSize, undefined, { sizer, operation });
+        if (!now.has(operation)) setGauge(id, m.batchSize, undefined, { sizer, operation });
       }
       operations.set(sizer, now);
       for (const [operation, size] of Object.entries(s.sizes)) {
-        setGauge(m.batchSize, size, { sizer, operation });
+        setGauge(id, m.batchSize, size, { sizer, operation });
       }
-      setCounter(m.batchAdjustments, s.totalAdjustments, { sizer });
+      setCounter(id, m.batchAdjustments, s.totalAdjustments, { sizer });
     }
     for (const [name, b] of Object.entries(components.brakes ?? {})) {
       if (b instanceof CircuitBreaker) {
+        const id = `breaker:${name}`;
         const current = b.state;
         for (const state of CIRCUIT_STATES) {
-          setGauge(m.breakerState, state === current ? 1 : 0, { breaker: name, state });
+          setGauge(id, m.breakerState, state === current ? 1 : 0, { breaker: name, state });
         }
       } else {
-        setGauge(m.brakeEngaged, b.engaged ? 1 : 0, { brake: name });
-        setCounter(m.brakeEngagements, b.engagements, { brake: name });
+        const id = `brake:${name}`;
+        setGauge(id, m.brakeEngaged, b.engaged ? 1 : 0, { brake: name });
+        setCounter(id, m.brakeEngagements, b.engagements, { brake: name });
       }
     }
     const monitor = components.monitor;
     if (monitor !== undefined) {
+      const id = "monitor";
       const sample = monitor.latest;
-      setGauge(m.cpuPercent, sample?.cpuPercent);
-      setGauge(m.memoryPercent, sample?.memoryPercent);
-      setGauge(m.effectiveCpus, sample?.cpus);
-      setGauge(m.pressureLevel, PRESSURE_LEVELS.indexOf(monitor.level));
+      setGauge(id, m.cpuPercent, sample?.cpuPercent);
+      setGauge(id, m.memoryPercent, sample?.memoryPercent);
+      setGauge(id, m.effectiveCpus, sample?.cpus);
+      setGauge(id, m.pressureLevel, PRESSURE_LEVELS.indexOf(monitor.level));
     }
   };
 
-  const forget = (): void => {
-    for (const { metric, labels } of written.values()) metric.remove(labels);
+  const forget = (free: ReadonlySet<string>): void => {
+    for (const { metric, labels, id } of written.values()) {
+      if (free.has(id)) metric.remove(labels);
+    }
     written.clear();
   };
 
-  const countDecision = (component: string): void => {
-    m.decisions.inc({ component });
-    wrote(m.decisions, { component });
+  const countDecision = (component: string, decision: object): void => {
+    share.hold(component);
+    if (share.firstCount(decision, component)) m.decisions.inc({ component });
+    wrote(component, m.decisions, { component });
   };
 
   return { countDecision, refresh, forget };

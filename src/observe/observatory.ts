@@ -8,6 +8,7 @@ import { Deque } from "../internal/deque.ts";
 import type { MetricsRegistry } from "../metrics/registry.ts";
 import type { ResourceSample } from "../monitor/sample.ts";
 import type { WorkerPool } from "../pool/pool.ts";
+import { type Published, type RegistryShare, shareRegistry } from "./claims.ts";
 import { componentEntries, type ComponentEntry, componentId } from "./entries.ts";
 import { type ObservedMetrics, observedMetrics } from "./metrics.ts";
 import { resolveObserveOptions } from "./options.ts";
@@ -50,6 +51,7 @@ export class Observatory extends EventTarget {
   readonly #clock: Clock;
   readonly #keep: number;
   readonly #entries: readonly ComponentEntry[];
+  readonly #share: RegistryShare;
   readonly #metrics: ObservedMetrics;
   readonly #decisions = new Deque<DecisionRecord>();
   readonly #cleanups: (() => void)[] = [];
@@ -64,7 +66,8 @@ export class Observatory extends EventTarget {
     this.#clock = o.clock;
     this.#keep = o.keepDecisions;
     this.#entries = componentEntries(o.components);
-    this.#metrics = observedMetrics(o.registry, o.components);
+    this.#share = shareRegistry(o.registry, published(this.#entries, o.components));
+    this.#metrics = observedMetrics(o.registry, o.components, this.#share);
     this.#cleanups.push(o.registry.collect(this.#metrics.refresh));
     for (const entry of this.#entries) {
       const id = componentId(entry);
@@ -133,7 +136,7 @@ export class Observatory extends EventTarget {
       this.#decisions.push(record);
       if (this.#decisions.length > this.#keep) this.#decisions.shift();
     }
-    this.#metrics.countDecision(record.component);
+    this.#metrics.countDecision(record.component, decision);
     this.dispatchEvent(new CustomEvent("decision", { detail: record }));
     return record;
   }
@@ -172,20 +175,41 @@ export class Observatory extends EventTarget {
 
   /**
    * Stops watching: removes every listener it added to the components, its
-   * collector, and the metric series it wrote. The components themselves are
-   * left running. A second call does nothing.
+   * collector, and the metric series it wrote, except those of components
+   * another open Observatory publishes in the same registry. The components
+   * themselves are left running. A second call does nothing.
    */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     for (const cleanup of this.#cleanups.splice(0)) cleanup();
-    this.#metrics.forget();
+    this.#metrics.forget(this.#share.release());
   }
 
   /** Same as `close()`, so `using observatory = observe(...)` cleans up. */
   [Symbol.dispose](): void {
     this.close();
   }
+}
+
+const FIELDS = {
+  pool: "pools",
+  limiter: "limiters",
+  batchSizer: "batchSizers",
+  brake: "brakes",
+  breaker: "brakes",
+} as const;
+
+/** What an observatory publishes in its registry: every component, and the monitor. */
+function published(entries: readonly ComponentEntry[], components: Components): Published[] {
+  const all: Published[] = entries.map((entry) => ({
+    id: componentId(entry),
+    path: `${FIELDS[entry.kind]}.${entry.name}`,
+    component: entry.component,
+  }));
+  const monitor = components.monitor;
+  if (monitor !== undefined) all.push({ id: "monitor", path: "monitor", component: monitor });
+  return all;
 }
 
 function own<T>(record: Readonly<Record<string, T>> | undefined, name: string): T | undefined {

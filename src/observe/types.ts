@@ -31,7 +31,13 @@ export interface Components {
 
 /** Options of {@link observe}: the components, and where their metrics and decisions go. */
 export interface ObserveOptions extends Components {
-  /** Where the metrics are published. @default {a new MetricsRegistry()} */
+  /**
+   * Where the metrics are published. Open observatories may share one: a
+   * component watched by several is published once (each decision counted
+   * once) and its series stay until the last of them closes. Another
+   * component under a name one of them publishes is a `ConfigError`.
+   * @default {a new MetricsRegistry()}
+   */
   readonly registry?: MetricsRegistry;
   /** Decisions kept for `decisions()` and `status()`, newest last; 0 keeps none. @default {200} */
   readonly keepDecisions?: number;

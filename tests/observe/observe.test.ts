@@ -247,6 +247,79 @@ describe("observe() metrics", () => {
     }
   });
 
+  it("shares a registry between observatories of the same component", () => {
+    const registry = new MetricsRegistry();
+    const time = new ManualTime();
+    const { monitor } = scriptedMonitor(time);
+    const limiter = new AdaptiveLimiter({ limit: 4, clock: time.clock });
+    const first = observe({ limiters: { db: limiter }, monitor, registry });
+    const second = observe({ limiters: { db: limiter }, monitor, registry });
+    try {
+      limiter.setStatic(2);
+      // Both observatories see the decision; the registry counts it once.
+      assert.equal(first.decisions().length, 1);
+      assert.equal(second.decisions().length, 1);
+      let text = registry.prometheus();
+      assert.match(text, /^headroom_decisions_total\{component="limiter:db"\} 1$/m);
+      // So does a decision recorded in both, as governPool's are.
+      const governed = { source: "governor", from: 1, to: 2, reason: "grow", time: 0 };
+      first.record(governed, "pool:main");
+      second.record(governed, "pool:main");
+      text = registry.prometheus();
+      assert.match(text, /^headroom_decisions_total\{component="pool:main"\} 1$/m);
+      // Closing one leaves every series the other still publishes.
+      first.close();
+      text = registry.prometheus();
+      assert.match(text, /^headroom_limiter_limit\{limiter="db"\} 2$/m);
+      assert.match(text, /^headroom_decisions_total\{component="limiter:db"\} 1$/m);
+      assert.match(text, /^headroom_decisions_total\{component="pool:main"\} 1$/m);
+      assert.match(text, /^headroom_monitor_pressure_level 0$/m);
+      limiter.setStatic(3);
+      assert.match(
+        registry.prometheus(),
+        /^headroom_decisions_total\{component="limiter:db"\} 2$/m,
+      );
+      second.close();
+      assert.doesNotMatch(registry.prometheus(), /limiter|pool:main|monitor_/);
+    } finally {
+      first.close();
+      second.close();
+    }
+  });
+
+  it("rejects another component under a name one already publishes in the registry", () => {
+    const registry = new MetricsRegistry();
+    const time = new ManualTime();
+    const first = observe({
+      limiters: { db: new AdaptiveLimiter({ limit: 4 }) },
+      monitor: scriptedMonitor(time).monitor,
+      registry,
+    });
+    const other = new AdaptiveLimiter({ limit: 8 });
+    try {
+      assert.throws(
+        () => observe({ limiters: { db: other }, registry }),
+        (error: unknown) =>
+          error instanceof ConfigError &&
+          /`limiters\.db` received an AdaptiveLimiter, expected the limiter:db another open Observatory/
+            .test(error.message),
+      );
+      assert.throws(
+        () => observe({ monitor: scriptedMonitor(time).monitor, registry }),
+        (error: unknown) =>
+          error instanceof ConfigError && /`monitor` received/.test(error.message),
+      );
+      // Another name, or another registry, is fine; so is the name once the first is closed.
+      observe({ limiters: { replica: other }, registry }).close();
+      observe({ limiters: { db: other } }).close();
+      first.close();
+      const second = observe({ limiters: { db: other }, registry });
+      second.close();
+    } finally {
+      first.close();
+    }
+  });
+
   it("passes `promtool check metrics` fully populated", { skip: promtoolMissing }, async () => {
     const {
       pool,
