@@ -95,7 +95,6 @@ export function createExecutor(
 ): (data: unknown) => void {
   let claims: Int32Array | undefined;
   let results: unknown[] = [];
-  let transfers: Transferable[] = [];
   // Each result's own transfer list, by its index in `results`, for postEach.
   let owners: Map<number, readonly Transferable[]> | undefined;
   let flushing = false;
@@ -109,27 +108,52 @@ export function createExecutor(
     if (results.length === 2 && acks === 0) return;
     const message = results;
     message[1] = acks;
-    const list = transfers;
     const lists = owners;
     results = [OP_RESULTS, 0];
-    transfers = [];
     owners = undefined;
     acks = 0;
-    try {
-      post(message, list);
-    } catch {
-      // A result that cannot be cloned must not take down the worker and the results beside it.
-      postEach(message, lists);
+    if (lists === undefined) {
+      try {
+        post(message, []);
+      } catch {
+        // A result that cannot be cloned must not take down the worker and the results beside it.
+        postEach(message);
+      }
+      return;
     }
+    // A runtime may detach what a failed post was to move before it finds what cannot
+    // be cloned (Deno does), so results that move memory go one at a time: a bad
+    // result beside them must not cost them their memory.
+    const plain: unknown[] = [OP_RESULTS, message[1]];
+    const moving: unknown[] = [OP_RESULTS, 0];
+    for (let i = 2; i < message.length; i += 4) {
+      (lists.has(i) ? moving : plain).push(
+        message[i],
+        message[i + 1],
+        message[i + 2],
+        message[i + 3],
+      );
+    }
+    if (plain.length > 2 || plain[1] !== 0) {
+      try {
+        post(plain, []);
+      } catch {
+        postEach(plain);
+      }
+    }
+    postEach(moving, [...lists.values()]);
   };
 
-  /** Posts the results of `message` one at a time; one that cannot be sent goes as an error. */
-  const postEach = (message: unknown[], lists: typeof owners): void => {
+  /**
+   * Posts the results of `message` one at a time, the n-th with `lists[n]`
+   * moved; one that cannot be sent goes as an error.
+   */
+  const postEach = (message: unknown[], lists: readonly (readonly Transferable[])[] = []): void => {
     let acked = message[1];
-    for (let i = 2; i < message.length; i += 4) {
+    for (let i = 2, n = 0; i < message.length; i += 4, n++) {
       const one = [OP_RESULTS, acked, message[i], message[i + 1], message[i + 2], message[i + 3]];
       try {
-        post(one, lists?.get(i) ?? []);
+        post(one, lists[n] ?? []);
       } catch (error) {
         const e = serializeError(error);
         one[3] = STATUS_ERROR;
@@ -146,7 +170,6 @@ export function createExecutor(
 
   const settle = (id: number, status: number, value: unknown, runMs: number): void => {
     if (value instanceof Transfer) {
-      for (const item of value.transfer) transfers.push(item);
       (owners ??= new Map()).set(results.length, value.transfer);
       value = value.value;
     }

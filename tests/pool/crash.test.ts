@@ -73,6 +73,18 @@ describe("WorkerPool worker crashes", () => {
     assert.equal(pool.stats().crashed, 0);
   });
 
+  it("keeps a result moved with transfer() whole beside one that cannot be cloned", async () => {
+    await using pool = testPool({ maxWorkers: 1 });
+    await pool.warmUp();
+    const [moved, bad, copied] = await Promise.all(
+      [pool.run("makeBytes", 16), pool.run("uncloneable"), pool.run("inc", 2)].map(outcome),
+    );
+    assert.ok(moved!.ok, String(moved));
+    assert.deepEqual([...(moved!.value as Uint8Array)], Array(16).fill(7));
+    assert.ok(!bad!.ok && /result could not be sent back/.test(String(bad!.error)), String(bad));
+    assert.deepEqual(copied, { ok: true, value: 3 });
+  });
+
   it("reports a worker that cannot even be started, without retrying it in a loop", async () => {
     const adapter = createFakeAdapter();
     let spawns = 0;

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createExecutor } from "../../src/pool/executor.ts";
+import { createExecutor, transfer } from "../../src/pool/executor.ts";
 import { FLUSH_MS, OP_RESULTS, OP_RUN, STATUS_ERROR, STATUS_OK } from "../../src/pool/protocol.ts";
 
 /** A clock the test moves, so how long a handler "takes" does not depend on the machine. */
@@ -75,6 +75,41 @@ describe("the worker's executor", () => {
     const error = posted[1]![4] as { name: string; message: string };
     assert.equal(error.name, "DataCloneError");
     assert.match(error.message, /^The result could not be sent back from the worker: /);
+  });
+
+  it("sends results that move memory on their own, so a bad result beside them cannot detach it", () => {
+    const posted: { message: unknown[]; moved: number }[] = [];
+    // Posts as Deno does: what the list moves is detached before cloning fails.
+    const post = (m: unknown, list: readonly Transferable[]) => {
+      const copy = structuredClone(m, { transfer: [...list] }) as unknown[];
+      posted.push({ message: copy, moved: list.length });
+    };
+    const bytes = () => {
+      const b = new Uint8Array(8).fill(7);
+      return transfer(b, [b.buffer]);
+    };
+    const execute = createExecutor({ bytes, inc: (x: number) => x + 1, bad: () => () => 1 }, post);
+    execute(runMessage(FLUSH_MS, [["bytes", 0], ["inc", 1], ["bad", 0], ["bytes", 0], ["inc", 3]]));
+    const sent = posted.map(({ message, moved }) => ({ acks: message[1], id: message[2], moved }));
+    assert.deepEqual(sent, [
+      // The plain results together failed on the bad one, so they went one by one.
+      { acks: 1, id: 2, moved: 0 },
+      { acks: 0, id: 3, moved: 0 },
+      { acks: 0, id: 5, moved: 0 },
+      { acks: 0, id: 1, moved: 1 },
+      { acks: 0, id: 4, moved: 1 },
+    ]);
+    const byId = new Map(posted.map(({ message }) => [message[2], message]));
+    for (const id of [1, 4]) {
+      assert.equal(byId.get(id)![3], STATUS_OK);
+      assert.deepEqual(
+        [...(byId.get(id)![4] as Uint8Array)],
+        Array(8).fill(7),
+        `result ${id} whole`,
+      );
+    }
+    assert.equal(byId.get(3)![3], STATUS_ERROR);
+    assert.deepEqual([byId.get(2)![4], byId.get(5)![4]], [2, 4]);
   });
 
   it("holds results back as long as the message says, and no longer", () => {
