@@ -6,7 +6,7 @@
  */
 
 import * as v from "valibot";
-import { ConfigError } from "../config/config-error.ts";
+import { ConfigError, describe as shown } from "../config/config-error.ts";
 import { issueValue } from "../config/parse.ts";
 
 /** One wrong field of a request: which, what came and what was expected. */
@@ -33,21 +33,11 @@ export interface Problem {
 
 type AnySchema = v.BaseSchema<unknown, unknown, v.BaseIssue<unknown>>;
 
-/** `value` as it would appear in JSON, short enough for a message. */
+/** `value` as a `ConfigError` shows it, cut to 80 characters for a response. */
 export function describe(value: unknown): string {
-  if (value === undefined) return "undefined";
-  if (typeof value === "string") {
-    return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
-  }
-  if (typeof value === "bigint") return `${value}n`;
-  if (typeof value === "function") return "a function";
-  if (value === null || typeof value !== "object") return String(value);
-  try {
-    const text = JSON.stringify(value) ?? String(value);
-    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
+  if (typeof value === "string" && value.length > 80) return shown(`${value.slice(0, 77)}...`);
+  const text = shown(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 function fieldIssue(issue: v.BaseIssue<unknown>, where: string): FieldIssue {
