@@ -78,6 +78,8 @@ export function readCpuset(read: ReadText, layout: CgroupLayout): Figure {
       const path = `${level.dir}/${file}`;
       const text = tryRead(read, path);
       if (typeof text !== "string") {
+        // There but unreadable: the nearest cpuset is unknown, not the next one up.
+        if (!text.missing) return unknown("cpu.cpuset", text.reason);
         ownFailure ??= text.reason;
         continue;
       }

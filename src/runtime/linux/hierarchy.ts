@@ -61,9 +61,9 @@ export function v2Absence(
 
 /**
  * The smallest limit over the process's cgroup and every ancestor up to the
- * mount point. Ancestors without the file are normal; a garbled file anywhere
- * makes the figure unknown; no file read at all makes it unknown unless a v2
- * directory shows the controller simply is not there.
+ * mount point. Ancestors without the file are normal; a garbled or unreadable
+ * file anywhere makes the figure unknown; no file read at all makes it unknown
+ * unless a v2 directory shows the controller simply is not there.
  */
 export function minOverLevels(
   read: ReadText,
@@ -80,6 +80,9 @@ export function minOverLevels(
     const level = levels[i] as Level;
     const reading = readLevel(level);
     if (reading.kind === "unread") {
+      // A file that is there but cannot be read may hold the smallest limit: the
+      // figure is unknown, as for a garbled one, not "none".
+      if (!reading.failure.missing) return unknown(spec.field, reading.failure.reason);
       if (i === 0) ownFailure = reading.failure.reason;
     } else if (reading.kind === "garbled") {
       return unknown(spec.field, reading.reason);

@@ -50,11 +50,16 @@ export function createPressureReader(
   unified: () => CgroupController | undefined,
 ): () => PressureInfo | undefined {
   let order: Record<PressureName, readonly Candidate[]> | undefined;
-  const chosen: Record<PressureName, number> = { cpu: 0, memory: 0, io: 0 };
+  let orderFor: CgroupController | undefined;
+  let chosen: Record<PressureName, number> = { cpu: 0, memory: 0, io: 0 };
 
   return (): PressureInfo | undefined => {
-    if (order === undefined) {
-      const u = unified();
+    const u = unified();
+    // Built again when the cgroup layout is found later (a failed first read of
+    // /proc/self/cgroup), so the cgroup's own files are not left out for good.
+    if (order === undefined || u !== orderFor) {
+      orderFor = u;
+      chosen = { cpu: 0, memory: 0, io: 0 };
       order = {
         cpu: candidates(prefix, u, "cpu"),
         memory: candidates(prefix, u, "memory"),

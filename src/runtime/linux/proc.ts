@@ -43,27 +43,26 @@ export interface ProcReading<T> {
 }
 
 /**
- * Reads a figure from one file on every call. `locate` runs once, on the
- * first call; `undefined` from it means there is no such file here, and
- * `problem()` then says so.
+ * Reads a figure from one file on every call. `locate` runs until it finds
+ * the file, then no more; a string from it says why there is no such file
+ * (yet), and `problem()` then says so.
  */
 export function fileReading<T>(
   readText: ReadText,
   field: string,
   locate: () => { readonly path: string; readonly parse: (text: string) => T | undefined } | string,
 ): ProcReading<T> {
-  let file:
-    | { readonly path: string; readonly parse: (text: string) => T | undefined }
-    | string
-    | undefined;
+  let file: { readonly path: string; readonly parse: (text: string) => T | undefined } | undefined;
   let problem: string | undefined;
   return {
     read(): T | undefined {
-      file ??= locate();
-      if (typeof file === "string") {
-        problem = `${field}: ${file}`;
+      // A file not found yet is looked for again next time: the layout may come back.
+      const found = file ?? locate();
+      if (typeof found === "string") {
+        problem = `${field}: ${found}`;
         return undefined;
       }
+      file = found;
       const text = tryRead(readText, file.path);
       if (typeof text !== "string") {
         problem = `${field}: ${text.reason}`;

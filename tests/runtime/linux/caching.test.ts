@@ -78,12 +78,19 @@ describe("createLinuxReader() caching", () => {
       now: () => clock.t,
     });
     assert.equal(reader.memory().limit, undefined);
+    assert.equal(reader.cpuTime(), undefined);
+    assert.equal(reader.pressure()?.sources.cpu, "/proc/pressure/cpu");
     fail = false;
     clock.t = 4999;
     assert.equal(reader.memory().limit, undefined, "not before limitRefreshMs");
     clock.t = 5000;
     assert.equal(reader.memory().limit, 512 * MiB);
     assert.equal(reader.layout().mode, "v2");
+    // CPU time and pressure come from the cgroup then too, not the host's files for good.
+    assert.equal(reader.cpuTime(), 7_000_000);
+    assert.equal(reader.cpuTimeDegraded(), undefined);
+    assert.equal(reader.pressure()?.cpu?.some.avg10, 9);
+    assert.equal(reader.pressure()?.sources.cpu, "cgroup2 /kubepods/pod1/cpu.pressure");
   });
 
   it("resolves the layout once and reads only the needed files on hot calls", () => {

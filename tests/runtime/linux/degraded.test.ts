@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createLinuxReader } from "../../../src/runtime/linux/mod.ts";
-import { fixtureReader, mapReader } from "./fixture.ts";
+import { fixtureReader, mapReader, readText } from "./fixture.ts";
 
 /** The entry of `degraded` about `field`, or "" when there is none. */
 function entry(degraded: readonly string[], field: string): string {
@@ -89,6 +89,44 @@ describe("createLinuxReader() with broken files", () => {
     assert.match(
       entry(pressure?.degraded ?? [], "pressure.io"),
       /^pressure\.io: cannot read .*: ENOENT/,
+    );
+  });
+
+  it("takes a limit file that is there but cannot be read as unknown, not as no limit", () => {
+    const { root } = fixtureReader("v2-own-limits");
+    const pod = `${root}/sys/fs/cgroup/kubepods/pod1`;
+    const unreadable = new Set([
+      `${pod}/memory.max`,
+      `${pod}/cpu.max`,
+      `${root}/sys/fs/cgroup/cpuset.cpus.effective`,
+    ]);
+    const reader = createLinuxReader({
+      root,
+      read: (path) => {
+        if (unreadable.has(path)) throw new Error(`EMFILE: too many open files, open '${path}'`);
+        return readText(path);
+      },
+    });
+    // The pod's own files hold the limits; its parent says max. Skipping the
+    // pod's unread files would report "no limit" with nothing degraded.
+    const memory = reader.memory();
+    assert.equal(memory.limit, undefined);
+    assert.equal(memory.sources.limit, undefined);
+    assert.equal(
+      entry(memory.degraded, "memory.limit"),
+      `memory.limit: cannot read ${pod}/memory.max: EMFILE: too many open files, open '${pod}/memory.max'`,
+    );
+    const cpu = reader.cpu();
+    assert.equal(cpu.quota, undefined);
+    assert.match(
+      entry(cpu.degraded, "cpu.quota"),
+      /^cpu\.quota: cannot read .*\/pod1\/cpu\.max: EMFILE/,
+    );
+    // The nearest cpuset file is the root's: unreadable, the cpuset is unknown.
+    assert.equal(cpu.cpuset, undefined);
+    assert.match(
+      entry(cpu.degraded, "cpu.cpuset"),
+      /^cpu\.cpuset: cannot read .*cpuset\.cpus\.effective: EMFILE/,
     );
   });
 
