@@ -49,6 +49,9 @@ const optionsSchema = v.pipe(
 
 type Pull<T> = () => IteratorResult<T> | Promise<IteratorResult<T>>;
 
+/** What {@link unlessAborted} gives when the map stopped first: no source can give this. */
+const ABORTED: unique symbol = Symbol("aborted");
+
 /**
  * Runs `fn` over `items` with as many calls at once as `limiter` admits,
  * and resolves with the results. Items are pulled one at a time, only when
@@ -138,16 +141,16 @@ function puller<T>(items: Iterable<T> | AsyncIterable<T>): {
 }
 
 /**
- * The item `pulled` gives, or `undefined` as soon as `signal` aborts: a
+ * The item `pulled` gives, or `ABORTED` as soon as `signal` aborts: a
  * source that has nothing to give yet must not hold a stopped map open.
  */
 function unlessAborted<T>(
   pulled: IteratorResult<T> | Promise<IteratorResult<T>>,
   signal: AbortSignal,
-): IteratorResult<T> | Promise<IteratorResult<T> | undefined> {
+): IteratorResult<T> | Promise<IteratorResult<T> | typeof ABORTED> {
   if (!(pulled instanceof Promise)) return pulled;
   return new Promise((resolve, reject) => {
-    const onAbort = (): void => resolve(undefined);
+    const onAbort = (): void => resolve(ABORTED);
     if (signal.aborted) onAbort();
     else signal.addEventListener("abort", onAbort, { once: true });
     pulled.then((item) => {
@@ -197,7 +200,11 @@ async function drive<T, R>(
       const outcome = signal.aborted ? "ignore" : "dropped";
       // Stop first, so the permit this frees does not start another item.
       fail(error);
-      permit.release(outcome);
+      try {
+        permit.release(outcome);
+      } catch {
+        // A limit algorithm that throws on the sample: the permit is back, and fn's error stands.
+      }
     } finally {
       if (--active === 0) idle?.();
     }
@@ -208,9 +215,13 @@ async function drive<T, R>(
   try {
     for (let index = 0; failure === undefined; index++) {
       const next = await unlessAborted(source.next(), signal);
-      if (next === undefined) {
+      if (next === ABORTED) {
         stalled = true;
         break;
+      }
+      if (Object(next) !== next) {
+        // As a for-of does: a source breaking the protocol is an error, not the end of the items.
+        throw new TypeError(`Iterator result ${String(next)} is not an object`);
       }
       if (next.done) {
         exhausted = true;
@@ -231,7 +242,8 @@ async function drive<T, R>(
   }
   if (stalled) {
     // An async generator answers return() only after its pending next(): ask, do not wait.
-    Promise.resolve(source.close()).catch(() => {});
+    // Its failure, even a synchronous throw, is dropped: the map already has its error.
+    new Promise((resolve) => resolve(source.close())).catch(() => {});
   } else if (!exhausted) {
     try {
       await source.close();

@@ -1,5 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import process from "node:process";
 import { AdaptiveLimiter } from "../../../src/control/limiter/adaptive-limiter.ts";
 import { adaptiveMap, forEachAdaptive } from "../../../src/control/map/adaptive-map.ts";
 import { ConfigError } from "../../../src/config/config-error.ts";
@@ -251,6 +252,100 @@ describe("adaptiveMap()", () => {
     await flush();
     assert.equal(run.reason, "enough");
     assert.equal(returned, true);
+  });
+
+  it("waits for running calls and rejects with the abort reason when a stalled source's return() throws", async () => {
+    let pulls = 0;
+    const source: AsyncIterable<number> = {
+      [Symbol.asyncIterator]: () => ({
+        next: () =>
+          pulls++ === 0
+            ? Promise.resolve({ done: false, value: 0 })
+            : new Promise<IteratorResult<number>>(() => {}),
+        return: () => {
+          throw new Error("return() failed");
+        },
+      }),
+    };
+    const l = limiter(2);
+    const g = gate();
+    const controller = new AbortController();
+    const run = watch(adaptiveMap(source, g.fn, { limiter: l, signal: controller.signal }));
+    await flush();
+    assert.deepEqual(g.started, [0]);
+    controller.abort("enough");
+    await flush();
+    assert.equal(run.state, "pending", "call 0 still runs");
+    g.finish(0);
+    await flush();
+    assert.equal(run.state, "rejected");
+    assert.equal(run.reason, "enough");
+    assert.equal(l.inflight, 0);
+  });
+
+  it("rejects with a TypeError when the source gives a result that is not an object", async () => {
+    const items: Iterable<number> = {
+      [Symbol.iterator]() {
+        let i = 0;
+        return {
+          next: () => (i < 2 ? { done: false, value: i++ } : undefined) as IteratorResult<number>,
+        };
+      },
+    };
+    await assert.rejects(
+      adaptiveMap(items, (n) => n, { limit: 2 }),
+      (error: unknown) =>
+        error instanceof TypeError &&
+        error.message === "Iterator result undefined is not an object",
+    );
+
+    const l = limiter(2);
+    const g = gate();
+    let pulls = 0;
+    const asyncItems: AsyncIterable<number> = {
+      [Symbol.asyncIterator]: () => ({
+        next: () =>
+          Promise.resolve(
+            (pulls++ === 0 ? { done: false, value: 0 } : null) as IteratorResult<number>,
+          ),
+      }),
+    };
+    const run = watch(adaptiveMap(asyncItems, g.fn, { limiter: l }));
+    await flush();
+    assert.equal(run.state, "pending", "call 0 still runs");
+    g.finish(0);
+    await flush();
+    assert.ok(run.reason instanceof TypeError);
+    assert.equal(run.reason.message, "Iterator result null is not an object");
+    assert.equal(l.inflight, 0);
+  });
+
+  it("rejects with fn's error when the limit algorithm throws on the failed call's sample", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): number => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    const l = new AdaptiveLimiter({
+      limit: {
+        limit: 2,
+        update(sample) {
+          if (sample.dropped) throw new Error("algorithm broke");
+          return 2;
+        },
+      },
+    });
+    await assert.rejects(
+      adaptiveMap([1, 2, 3], (n) => {
+        if (n === 1) throw new Error("fn failed");
+        return n;
+      }, { limiter: l }),
+      /fn failed/,
+    );
+    // Unhandled rejections are reported after a macrotask.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    process.off("unhandledRejection", onUnhandled);
+    assert.deepEqual(unhandled, [], "the algorithm's error does not escape");
+    assert.equal(l.inflight, 0);
+    assert.equal(l.stats().dropped, 1);
   });
 
   it("rejects at once, calling nothing, with an already aborted signal", async () => {
