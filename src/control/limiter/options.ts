@@ -86,6 +86,17 @@ const limitSchema = v.pipe(
       (hasMethods(input, ["update"]) && typeof (input as { limit?: unknown }).limit === "number"),
     "a Limit (a numeric `limit` and an `update` method) or a whole number >= 1",
   ),
+  // A Limit's starting `limit` of 0, NaN, Infinity or 2.5 is refused, not quietly made 1 or floored.
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed || typeof dataset.value === "number") return;
+    const limit = dataset.value;
+    if (Number.isInteger(limit.limit) && limit.limit >= 1) return;
+    addIssue({
+      input: limit.limit,
+      expected: "a whole number >= 1 (a Limit's starting number of permits)",
+      path: [{ type: "unknown", origin: "value", input: limit, key: "limit", value: limit.limit }],
+    });
+  }),
   v.transform((input): Limit => typeof input === "number" ? constantLimit(input) : input),
 );
 

@@ -132,6 +132,29 @@ describe("AdaptiveLimiter", () => {
       assert.equal(limiter.inflight, 1);
     });
 
+    it("refuses a signal that is not an AbortSignal with a ConfigError, before it queues", async () => {
+      const { limiter } = setup({ limit: 1 });
+      const held = await limiter.acquire();
+      const notSignal = (value: unknown) => (error: unknown) =>
+        error instanceof ConfigError && error.issues[0]?.path === "signal" &&
+        error.message.includes(`\`signal\` received ${value}, expected an AbortSignal`);
+      await assert.rejects(
+        limiter.acquire({ signal: null as unknown as AbortSignal }),
+        notSignal("null"),
+      );
+      await assert.rejects(
+        limiter.run(() => 1, { signal: {} as AbortSignal }),
+        notSignal("{}"),
+      );
+      assert.equal(limiter.waiting, 0, "no dead waiter is left in the queue");
+      held.release();
+      await flush();
+      assert.equal(limiter.inflight, 0, "the freed permit went to no one");
+      const permit = limiter.tryAcquire();
+      assert.ok(permit);
+      permit.release();
+    });
+
     it("rejects with LimiterTimeoutError after maxWaitMs, with the facts", async () => {
       const { limiter, time } = setup({ limit: 1, maxWaitMs: 50, name: "db" });
       const rejects: string[] = [];
@@ -362,6 +385,20 @@ describe("AdaptiveLimiter", () => {
       assert.equal(limiter.limit, 6, "a disposed limiter no longer listens");
     });
 
+    it("ignores a policy ceiling that is NaN or not a number", async () => {
+      const ceilings: unknown[] = [2, undefined, Number.NaN, "3", null];
+      const policy = { ceiling: () => ceilings.shift() } as unknown as ResourcePolicy;
+      const { limiter } = setup({ limit: 4, policy });
+      limiter.observe(sampleAt("high"));
+      assert.equal(limiter.limit, 2);
+      for (let i = 0; i < 4; i++) {
+        limiter.observe(sampleAt("none"));
+        assert.equal(limiter.limit, 2, "the last good ceiling holds");
+      }
+      const permits = [await limiter.acquire(), await limiter.acquire()];
+      for (const permit of permits) permit.release();
+    });
+
     it("feeds samples to a limit that observes them", () => {
       let seen = 0;
       const aware = {
@@ -567,6 +604,41 @@ describe("AdaptiveLimiter", () => {
       assert.equal(limiter.inflight, 0);
     });
 
+    it("refuses a classify that is not a function with a ConfigError, before the call runs", async () => {
+      const { limiter } = setup({ limit: 1 });
+      let calls = 0;
+      await assert.rejects(
+        limiter.run(() => calls++, { classify: "ignore" as never }),
+        (error: unknown) =>
+          error instanceof ConfigError &&
+          /`classify` received "ignore", expected a function/.test(error.message),
+      );
+      assert.equal(calls, 0);
+      assert.equal(limiter.stats().acquired, 0);
+    });
+
+    it("gives a call that takes a signal one of its own, and one that takes none the shared one", async () => {
+      const { limiter } = setup({ limit: 2 });
+      const other = setup({ limit: 2 }).limiter;
+      const seen: AbortSignal[] = [];
+      const call = (signal: AbortSignal): void => {
+        seen.push(signal);
+        // A listener the call never removes goes away with its signal.
+        signal.addEventListener("abort", () => {}, { once: true });
+      };
+      await limiter.run(call);
+      await limiter.run(call, {});
+      await other.run(call);
+      assert.equal(new Set(seen).size, 3, "no two calls share a signal");
+      assert.ok(seen.every((signal) => signal instanceof AbortSignal && !signal.aborted));
+      // `fn.length === 0`: nothing allocated per call; a rest parameter still sees the signal.
+      const shared: unknown[] = [];
+      await limiter.run((...args: unknown[]) => shared.push(args[0]));
+      await other.run((...args: unknown[]) => shared.push(args[0]));
+      assert.ok(shared[0] instanceof AbortSignal && !shared[0].aborted);
+      assert.equal(shared[0], shared[1]);
+    });
+
     it("resolves with the value and clears its timer when the call beats timeoutMs", async () => {
       const { limiter, time } = setup({ limit: 1 });
       assert.equal(await limiter.run(() => 42, { timeoutMs: 100 }), 42);
@@ -632,6 +704,25 @@ describe("AdaptiveLimiter", () => {
           /`limit` received 2.5, expected a Limit .* or a whole number >= 1/.test(error.message) &&
           /`partitions` received .*, expected shares that add up to at most 1/.test(error.message),
       );
+    });
+
+    it("refuses a Limit whose starting limit is not a whole number >= 1", () => {
+      for (const bad of [0, -3, Number.NaN, Infinity, 2.5]) {
+        assert.throws(
+          () => new AdaptiveLimiter({ limit: { limit: bad, update: () => bad } }),
+          (error: unknown) => {
+            assert.ok(error instanceof ConfigError);
+            assert.equal(
+              error.issues[0]?.message,
+              `\`limit.limit\` received ${bad}, expected a whole number >= 1 ` +
+                "(a Limit's starting number of permits)",
+            );
+            return true;
+          },
+          String(bad),
+        );
+      }
+      assert.equal(new AdaptiveLimiter({ limit: steeredLimit(3) }).limit, 3);
     });
 
     it("rejects an unknown partition with a RangeError naming the known ones", () => {
