@@ -66,7 +66,7 @@ export function describe(value: unknown): string {
   if (proto !== null && proto !== Object.prototype && !Array.isArray(value)) {
     const name: unknown = (value as { constructor?: { name?: unknown } }).constructor?.name;
     if (typeof name === "string" && name !== "" && name !== "Object") {
-      return `${/^[AEIOU]/.test(name) ? "an" : "a"} ${name}`;
+      return `${/^[AEIO]/.test(name) ? "an" : "a"} ${name}`; // "a URL", "a Uint8Array"
     }
   }
   try {

@@ -95,7 +95,7 @@ export function createExecutor(
 ): (data: unknown) => void {
   let claims: Int32Array | undefined;
   let results: unknown[] = [];
-  // Each result's own transfer list, by its index in `results`, for postEach.
+  // Each result's own transfer list, by its index in `results`: those results go one per message.
   let owners: Map<number, readonly Transferable[]> | undefined;
   let flushing = false;
   const running = new Map<number, Context>();

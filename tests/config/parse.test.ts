@@ -48,6 +48,7 @@ describe("parseOptions()", () => {
     const error = rejection({ size: new Widget(), mode: new Map(), nested: { ms: [1] } });
     assert.deepEqual(error.issues.map(({ received }) => received), ["a Widget", "a Map", "[1]"]);
     assert.equal(rejection({ size: new (class Engine {})() }).issues[0]?.received, "an Engine");
+    assert.equal(rejection({ size: new Uint8Array(2) }).issues[0]?.received, "a Uint8Array");
   });
 
   it("rejects a non-object", () => {
