@@ -22,7 +22,7 @@ export interface AdaptiveLimitOptions {
    * @default {{ maxWaitMs: 1000 }}
    */
   readonly queue?: boolean | { readonly maxWaitMs: number };
-  /** Seconds sent in the `Retry-After` header of a shed request. @default {1} */
+  /** Seconds (0 to 86,400) sent in the `Retry-After` header of a shed request. @default {1} */
   readonly retryAfter?: number;
   /**
    * How a finished request counts for the limit. The default: a thrown
@@ -46,7 +46,9 @@ const schema = v.strictObject({
     ]),
     { maxWaitMs: DEFAULT_MAX_WAIT_MS },
   ),
-  retryAfter: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0)), 1),
+  // At most a day: larger values are no advice, and from 1e21 on they print in exponent
+  // notation, which is not the digits the header allows.
+  retryAfter: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(86_400)), 1),
   classify: v.optional(
     custom<(c: Context, error: unknown) => Outcome>(
       (input) => typeof input === "function",

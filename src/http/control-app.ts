@@ -9,7 +9,6 @@
 
 import { Hono } from "hono";
 import type { Context, MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { validator } from "hono/validator";
 import { CircuitBreaker } from "../control/brake/circuit-breaker.ts";
@@ -19,6 +18,7 @@ import { PROMETHEUS_CONTENT_TYPE } from "../metrics/registry.ts";
 import { observe } from "../observe/mod.ts";
 import type { Observatory } from "../observe/mod.ts";
 import { requireToken } from "./auth.ts";
+import { capBody } from "./body-cap.ts";
 import { dashboardHtml, dashboardPolicy } from "./dashboard.ts";
 import { streamEvents } from "./events.ts";
 import { resolveControlAppOptions } from "./options.ts";
@@ -267,17 +267,14 @@ export function createControlApp(options: ControlAppOptions): Hono {
   });
 
   const auth = requireToken({ token: o.token, allowUnauthenticated: o.allowUnauthenticated });
-  const limit = bodyLimit({
-    maxSize: o.maxBodyBytes,
-    onError: (c) =>
-      c.json(
-        {
-          error: `Cannot ${action(c)}: the body is larger than ${o.maxBodyBytes} bytes ` +
-            `(maxBodyBytes)`,
-        } satisfies Problem,
-        413,
-      ),
-  });
+  const limit = capBody(o.maxBodyBytes, (c) =>
+    c.json(
+      {
+        error: `Cannot ${action(c)}: the body is larger than ${o.maxBodyBytes} bytes ` +
+          `(maxBodyBytes)`,
+      } satisfies Problem,
+      413,
+    ));
 
   app.put(
     "/limiters/:name",

@@ -223,6 +223,7 @@ describe("adaptiveLimit()", () => {
         [{ queue: "yes" }, "queue"],
         [{ queue: { maxWaitMs: -1 } }, "queue.maxWaitMs"],
         [{ retryAfter: -1 }, "retryAfter"],
+        [{ retryAfter: 1e21 }, "retryAfter"],
         [{ classify: "ok" }, "classify"],
         [{ retry: 1 }, "retry"],
       ] as const

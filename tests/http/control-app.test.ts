@@ -17,6 +17,7 @@ import { WorkerPool } from "../../src/pool/pool.ts";
 import { createFakeAdapter } from "../../src/runtime/fake.ts";
 import { ManualTime } from "../monitor/manual-time.ts";
 import { workerFile } from "../pool/support/helpers.ts";
+import { serve } from "./support/serve.ts";
 import { SseReader } from "./support/sse.ts";
 
 const TOKEN = "s3cret-token";
@@ -505,6 +506,36 @@ describe("createControlApp() request checks", () => {
     const small = await send(s.app, "PUT", "/limiters/db", { mode: "static", limit: 4 });
     assert.equal(small.status, 200, "a body under the cap passes");
     await s.close();
+  });
+
+  it("takes a body under the cap sent without a length (chunked) over a real socket", async () => {
+    const s = setup({ maxBodyBytes: 64 });
+    // node:http, serving through @hono/node-server without replacing the global Request.
+    const served = await serve(s.app.fetch);
+    try {
+      const bytes = new TextEncoder().encode(JSON.stringify({ mode: "static", limit: 3 }));
+      const chunked = (body: Uint8Array[]) =>
+        fetch(`${served.origin}/limiters/db`, {
+          method: "PUT",
+          headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+          body: new ReadableStream<Uint8Array>({
+            start(controller) {
+              for (const chunk of body) controller.enqueue(chunk);
+              controller.close();
+            },
+          }),
+          duplex: "half",
+        } as RequestInit);
+      const response = await chunked([bytes.subarray(0, 10), bytes.subarray(10)]);
+      assert.equal(response.status, 200, await response.clone().text());
+      assert.equal(s.limiter.limit, 3);
+      const big = await chunked([bytes, new Uint8Array(64).fill(32)]);
+      assert.equal(big.status, 413);
+      await big.body?.cancel();
+    } finally {
+      await served.close();
+      await s.close();
+    }
   });
 });
 
