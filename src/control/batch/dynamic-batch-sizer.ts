@@ -283,8 +283,9 @@ export class DynamicBatchSizer extends EventTarget {
 
   /**
    * Feeds one finished batch of `name`; returns the size of the next one.
-   * Throws a `RangeError` for an unknown name or for `items` or
-   * `durationMs` that are not finite numbers >= 0.
+   * Throws a `RangeError` for an unknown name, for `items` or
+   * `durationMs` that are not finite numbers >= 0, or for a `now` that is
+   * not a finite number.
    */
   record(name: string, batch: BatchResult): number {
     const op = this.#get(name, "record a batch of");
@@ -294,14 +295,21 @@ export class DynamicBatchSizer extends EventTarget {
         `Cannot record a batch of "${name}": items (${items}) and durationMs (${durationMs}) must be finite numbers >= 0`,
       );
     }
+    if (batch.now !== undefined && !Number.isFinite(batch.now)) {
+      throw new RangeError(
+        `Cannot record a batch of "${name}": now (${batch.now}) must be a finite number`,
+      );
+    }
     const now = batch.now ?? this.#options.clock();
     op.batches++;
     op.items += items;
     op.durationMs += durationMs;
     if (durationMs > op.options.budgetMs) op.overBudget++;
-    op.policy.record({ items, durationMs, now });
+    const before = op.policy.current;
+    // A batch the policy learns nothing from (0 items) leaves its proposal, probe or not, in force.
+    const proposed = op.policy.record({ items, durationMs, now }) !== before;
     this.#checkStale(now);
-    this.#apply(op, now, true);
+    this.#apply(op, now, proposed);
     return op.size;
   }
 
@@ -423,8 +431,12 @@ export class DynamicBatchSizer extends EventTarget {
     }
   }
 
-  /** Applies the monitor's cap to the policy's proposal and, unless `quiet`, announces a change. */
-  #apply(op: Operation, now: number, afterBatch: boolean, quiet = false): void {
+  /**
+   * Applies the monitor's cap to the policy's proposal and, unless `quiet`,
+   * announces a change. `proposed`: the policy has just made this proposal,
+   * so a probe in it counts once.
+   */
+  #apply(op: Operation, now: number, proposed: boolean, quiet = false): void {
     const proposal = op.policy.current;
     let size = proposal.size;
     let reason = proposal.reason;
@@ -439,7 +451,7 @@ export class DynamicBatchSizer extends EventTarget {
       }
     }
     const probe = proposal.probe && size === proposal.size;
-    if (afterBatch && probe) op.probes++;
+    if (proposed && probe) op.probes++;
     op.reason = reason;
     if (quiet) {
       op.size = size;

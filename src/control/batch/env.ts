@@ -45,9 +45,12 @@ const OPTION_OF: Readonly<Record<string, string>> = {
   INITIAL_SIZE: "initialSize",
 };
 
-/** A check that the text is a number, whose issue says `expects`. */
+/** Plain decimal notation: `Number()` would also take `0x10`, `0b101` and `0o17`. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** A check that the (trimmed) text is a finite decimal number, whose issue says `expects`. */
 const numberText = (expects: string) =>
-  requirement((s: string) => s !== "" && Number.isFinite(Number(s)), expects);
+  requirement((s: string) => DECIMAL.test(s) && Number.isFinite(Number(s)), expects);
 
 const numeric = (check: v.GenericSchema<number, number>, expects: string) =>
   v.optional(

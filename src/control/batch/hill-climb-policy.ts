@@ -65,11 +65,12 @@ export function hillClimbPolicy(options: ResolvedBatchOperation): BatchPolicy {
       next = align(current.size + step);
       why = `${meanText} < ${lowMs} ms: step up`;
     }
-    if (next !== current.size && batch.now - lastChangeAt < cooldownMs) {
+    // An out-of-order `now` counts as no time passed, so it cannot extend the cooldown.
+    if (next !== current.size && Math.max(0, batch.now - lastChangeAt) < cooldownMs) {
       current = { size: current.size, reason: `${why}, but held by cooldown`, probe: false };
       return current;
     }
-    if (next !== current.size) lastChangeAt = batch.now;
+    if (next !== current.size) lastChangeAt = Math.max(lastChangeAt, batch.now);
     current = { size: next, reason: `${why}: ${next}`, probe: false };
     return current;
   }

@@ -53,7 +53,7 @@ export function loadPolicy(options: ResolvedBatchOperation): BatchPolicy {
 
   function load(percent: number | undefined, now: number, why: string): BatchProposal {
     if (percent === undefined) {
-      if (current.size !== defaultSize) lastChangeAt = now;
+      if (current.size !== defaultSize) lastChangeAt = Math.max(lastChangeAt, now);
       current = {
         size: defaultSize,
         reason: `no load reading (${why}): default size ${defaultSize}`,
@@ -63,7 +63,8 @@ export function loadPolicy(options: ResolvedBatchOperation): BatchPolicy {
     }
     const next = target(percent);
     if (next.size === current.size) return current;
-    if (now - lastChangeAt < options.cooldownMs) {
+    // A reading stamped before the last change counts as no time passed, never as less.
+    if (Math.max(0, now - lastChangeAt) < options.cooldownMs) {
       current = {
         size: current.size,
         reason: `${next.why}, but held by cooldown (${options.cooldownMs} ms)`,
@@ -71,7 +72,7 @@ export function loadPolicy(options: ResolvedBatchOperation): BatchPolicy {
       };
       return current;
     }
-    lastChangeAt = now;
+    lastChangeAt = Math.max(lastChangeAt, now);
     current = { size: next.size, reason: `${next.why}: ${next.size}`, probe: false };
     return current;
   }

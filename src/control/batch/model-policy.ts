@@ -188,11 +188,13 @@ export function modelPolicy(options: ResolvedBatchOperation): BatchPolicy {
       why = guess.why;
     }
     let size = clampSize(Math.min(target, base * t.maxGrowth));
-    if (size > base && now - lastChangeAt < cooldownMs) {
+    // Batches can finish out of order: an earlier `now` counts as no time passed, never as
+    // less, so it cannot extend the cooldown (and cooldownMs 0 never holds growth).
+    if (size > base && Math.max(0, now - lastChangeAt) < cooldownMs) {
       size = base;
       why += `; growth held by cooldown`;
     }
-    if (size !== base) lastChangeAt = now;
+    if (size !== base) lastChangeAt = Math.max(lastChangeAt, now);
     base = size;
 
     sinceProbe++;

@@ -109,6 +109,27 @@ describe("DynamicBatchSizer options", () => {
     assert.throws(() => sizer.record("a", { items: -1, durationMs: 5 }), RangeError);
     assert.throws(() => sizer.record("a", { items: 1, durationMs: Number.NaN }), RangeError);
   });
+
+  it("rejects a now that is not a finite number, before it reaches the operation or monitor", () => {
+    const monitor = new ScriptedMonitor();
+    const sizer = new DynamicBatchSizer({ clock: () => 0, monitor });
+    sizer.register("a", { budgetMs: 1000, initialSize: 10 });
+    monitor.emit(loadSample(10, 0));
+    for (const now of [Infinity, -Infinity, Number.NaN]) {
+      assert.throws(
+        () => sizer.record("a", { items: 10, durationMs: 5, now }),
+        (error: unknown) =>
+          error instanceof RangeError &&
+          error.message ===
+            `Cannot record a batch of "a": now (${now}) must be a finite number`,
+      );
+    }
+    assert.equal(sizer.stats("a").batches, 0);
+    assert.equal(sizer.statistics().monitor, "ok");
+    // Later batches still grow the size.
+    assert.equal(sizer.record("a", { items: 10, durationMs: 5, now: 100 }), 20);
+    assert.equal(sizer.record("a", { items: 20, durationMs: 10, now: 200 }), 40);
+  });
 });
 
 describe("DynamicBatchSizer", () => {
@@ -187,6 +208,32 @@ describe("DynamicBatchSizer", () => {
     }
     assert.ok(probes.length > 5);
     assert.ok(adjusted.every((a) => !a.reason.startsWith("probe")));
+  });
+
+  it("never holds growth by cooldown for a batch that finished before the last change", () => {
+    const sizer = new DynamicBatchSizer({ clock: () => 0 });
+    sizer.register("a", { budgetMs: 1000, initialSize: 10 }); // model mode: cooldownMs 0
+    assert.equal(sizer.record("a", { items: 10, durationMs: 10, now: 1000 }), 20);
+    // A batch that started earlier finishes out of order, stamped before the change.
+    assert.equal(sizer.record("a", { items: 10, durationMs: 10, now: 500 }), 40);
+    assert.doesNotMatch(sizer.stats("a").reason, /cooldown/);
+  });
+
+  it("counts a probe once, not again for each empty batch while it is pending", () => {
+    let t = 0;
+    const sizer = new DynamicBatchSizer({ clock: () => t });
+    sizer.register("job", { budgetMs: 100, initialSize: 10 });
+    for (let i = 0; i < 40 && sizer.stats("job").probes === 0; i++) {
+      const items = sizer.size("job");
+      t += 20 + 0.5 * items;
+      sizer.record("job", { items, durationMs: 20 + 0.5 * items });
+    }
+    assert.equal(sizer.stats("job").probes, 1);
+    const probe = sizer.size("job");
+    assert.match(sizer.stats("job").reason, /^probe/);
+    for (let i = 0; i < 3; i++) sizer.record("job", { items: 0, durationMs: 1 });
+    assert.equal(sizer.size("job"), probe, "the probe is still the next batch");
+    assert.equal(sizer.stats("job").probes, 1);
   });
 
   it("announces a planned size that falls to a probe's size", () => {

@@ -69,6 +69,39 @@ describe("batchSizerOptionsFromEnv()", () => {
     assert.equal(flag.issues[0]?.path, "HEADROOM_BATCH_ENABLED");
   });
 
+  it("takes plain decimal numbers only, refusing hex, binary and octal notation", () => {
+    assert.deepEqual(batchSizerOptionsFromEnv({ HEADROOM_BATCH_MAX_SIZE: " 5 " }), { maxSize: 5 });
+    assert.deepEqual(batchSizerOptionsFromEnv({ HEADROOM_BATCH_MAX_SIZE: "1e3" }), {
+      maxSize: 1000,
+    });
+    assert.deepEqual(
+      batchSizerOptionsFromEnv({
+        HEADROOM_BATCH_BUDGET_MS: ".5",
+        HEADROOM_BATCH_COOLDOWN_MS: "+10.",
+        HEADROOM_BATCH_MIN_SIZE: "",
+      }),
+      { budgetMs: 0.5, cooldownMs: 10 },
+    );
+    const cases: [string, string, string][] = [
+      ["MAX_SIZE", "0x10", "a whole number >= 1"],
+      ["MAX_SIZE", "0b101", "a whole number >= 1"],
+      ["MIN_SIZE", " 0o17 ", "a whole number >= 1"],
+      ["LOW_LOAD_THRESHOLD", "0x10", "a percentage 0-100"],
+      ["BUDGET_MS", "1_000", "a number of milliseconds"],
+      ["COOLDOWN_MS", "-0x1", "a number of milliseconds"],
+    ];
+    for (const [name, value, expected] of cases) {
+      const error = rejection(() =>
+        batchSizerOptionsFromEnv({ [`HEADROOM_BATCH_${name}`]: value })
+      );
+      assert.deepEqual(
+        error.issues.map((i) => [i.path, i.expected]),
+        [[`HEADROOM_BATCH_${name}`, expected]],
+        `${name}=${value}`,
+      );
+    }
+  });
+
   it("names variables that disagree with each other, or with a default", () => {
     const error = rejection(() =>
       batchSizerOptionsFromEnv({ HEADROOM_BATCH_MIN_SIZE: "50", HEADROOM_BATCH_MAX_SIZE: "10" })

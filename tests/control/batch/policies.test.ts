@@ -96,6 +96,14 @@ describe("modelPolicy()", () => {
     const shrunk = policy.record({ items: first, durationMs: 400, now: 200 }).size;
     assert.ok(shrunk < first, `${shrunk} >= ${first}`);
   });
+
+  it("never holds growth with cooldownMs 0, even for a batch stamped before the last change", () => {
+    const policy = modelPolicy(resolveBatchOperation({ budgetMs: 1000, initialSize: 10 }));
+    assert.equal(policy.record({ items: 10, durationMs: 10, now: 1000 }).size, 20);
+    const next = policy.record({ items: 10, durationMs: 10, now: 500 });
+    assert.equal(next.size, 40);
+    assert.doesNotMatch(next.reason, /cooldown/);
+  });
 });
 
 describe("loadPolicy()", () => {
@@ -159,6 +167,15 @@ describe("hillClimbPolicy()", () => {
     assert.equal(policy.record({ items: 32, durationMs: 9, now: 0 }).size, 24);
     assert.equal(feed(0.1, 2), 32);
     assert.equal(feed(2, 3), 32);
+  });
+
+  it("never holds a step with cooldownMs 0 when a window ends before the last change", () => {
+    const policy = hillClimbPolicy(options);
+    for (let i = 0; i < 4; i++) policy.record({ items: 32, durationMs: 9, now: 1000 });
+    assert.equal(policy.current.size, 24);
+    for (let i = 0; i < 4; i++) policy.record({ items: 24, durationMs: 9, now: 500 });
+    assert.equal(policy.current.size, 16);
+    assert.doesNotMatch(policy.current.reason, /cooldown/);
   });
 
   it("stays on multiples of step within min and max", () => {
