@@ -22,7 +22,9 @@ export interface GovernPoolOptions {
  * Lets a resource-aware limit size a {@link WorkerPool}: on every monitor
  * sample the limit reads the machine (effective CPUs, memory headroom,
  * pressure) and the pool's `maxWorkers` follows it through `resize()`, which
- * never loses or repeats a task. Returns a function that stops governing.
+ * never loses or repeats a task. A sample for which the limit is not a
+ * finite number (NaN, Infinity) leaves the pool as it is and reports no
+ * decision. Returns a function that stops governing.
  *
  * @example Size a pool from the machine
  * ```ts
@@ -49,8 +51,11 @@ export function governPool(
   const source = `pool:${options.name ?? "pool"}`;
   return monitor.on("sample", (sample) => {
     if (pool.closed) return;
+    const raw = limit.observe(sample);
+    // NaN or ±Infinity says nothing a pool size can follow: keep the pool as it is.
+    if (!Number.isFinite(raw)) return;
     const { min: beforeMin, max: before } = pool.stats().workers;
-    const max = Math.max(1, min, Math.floor(limit.observe(sample)));
+    const max = Math.max(1, min, Math.floor(raw));
     // The pool's own minimum may differ from ours even while the limit stays put.
     if (max === before && Math.min(min, max) === beforeMin) return;
     pool.resize(Math.min(min, max), max);

@@ -52,6 +52,26 @@ describe("governPool()", () => {
     assert.equal(await pool.run("inc", 1), 2);
   });
 
+  it("skips a sample whose limit is NaN or Infinity: no resize, no decision", async () => {
+    await using pool = testPool({ minWorkers: 0, maxWorkers: 2 });
+    let next = 3;
+    const limit: ResourceAwareLimit = { limit: 2, update: () => next, observe: () => next };
+    const { monitor, emit } = manualMonitor();
+    const decisions: Decision[] = [];
+    governPool(pool, limit, monitor, { minWorkers: 0, onDecision: (d) => decisions.push(d) });
+    const sample = { time: 5, level: "none" } as ResourceSample;
+    emit(sample);
+    for (const value of [NaN, Infinity, -Infinity]) {
+      next = value;
+      assert.doesNotThrow(() => emit(sample), `limit ${value}`);
+      assert.deepEqual([pool.stats().workers.min, pool.stats().workers.max], [0, 3]);
+    }
+    next = 1;
+    emit(sample);
+    assert.equal(pool.stats().workers.max, 1);
+    assert.deepEqual(decisions.map((d) => [d.from, d.to]), [[2, 3], [3, 1]]);
+  });
+
   it("applies minWorkers even while the limit equals the pool's max", async () => {
     await using pool = testPool({ minWorkers: 1, maxWorkers: 4 });
     const limit: ResourceAwareLimit = { limit: 4, update: () => 4, observe: () => 4 };

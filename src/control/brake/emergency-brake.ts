@@ -118,6 +118,7 @@ export class EmergencyBrake extends EventTarget {
   #engagements = 0;
   #calm = false;
   #pauseTimer: unknown = undefined;
+  #disposed = false;
   /** Holds the process open while anyone waits for recovery. */
   readonly #hold: ProcessHold;
 
@@ -199,7 +200,9 @@ export class EmergencyBrake extends EventTarget {
    * or `false` when `maxWaitMs` passes first; rejects with `signal.reason`
    * on abort. It never throws on a timeout: the caller decides whether to go
    * on or give up. While anyone waits, the default scheduler keeps the
-   * process alive (the monitor's own timers do not).
+   * process alive (the monitor's own timers do not). Once the brake is
+   * disposed, an engaged brake answers `false` at once: nothing would tell
+   * a waiter of its release.
    */
   waitForRecovery(
     options: { readonly maxWaitMs?: number; readonly signal?: AbortSignal } = {},
@@ -207,6 +210,7 @@ export class EmergencyBrake extends EventTarget {
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (!this.#engaged) return Promise.resolve(true);
+    if (this.#disposed) return Promise.resolve(false);
     const maxWaitMs = options.maxWaitMs ?? this.#maxWaitMs;
     if (!(maxWaitMs >= 0)) {
       return Promise.reject(
@@ -258,9 +262,11 @@ export class EmergencyBrake extends EventTarget {
   /**
    * Stops listening to the monitor and cancels the pause timer; the brake
    * keeps its state. Anyone still waiting for recovery gets `false`: nothing
-   * would tell them of it now.
+   * would tell them of it now; so does any later `waitForRecovery()` while
+   * the brake is engaged.
    */
   [Symbol.dispose](): void {
+    this.#disposed = true;
     this.#monitor?.removeEventListener("sample", this.#onSample);
     if (this.#pauseTimer !== undefined) this.#scheduler.clear(this.#pauseTimer);
     this.#pauseTimer = undefined;

@@ -158,6 +158,21 @@ describe("EmergencyBrake", () => {
     assert.equal(time.pending, 0, "no timer left behind");
   });
 
+  it("waitForRecovery() after dispose answers false at once and holds nothing", async () => {
+    const time = new ManualTime();
+    const scheduler = holdingScheduler(time);
+    const brake = new EmergencyBrake({ clock: time.clock, scheduler, threshold: 1 });
+    brake.throttle();
+    brake[Symbol.dispose]();
+    const late = watch(brake.waitForRecovery({ maxWaitMs: Infinity }));
+    await flush();
+    assert.equal(late.value, false);
+    assert.equal(scheduler.held, 0, "no process hold taken");
+    assert.equal(time.pending, 0, "no timer left behind");
+    brake.reset();
+    assert.equal(await brake.waitForRecovery(), true, "a released brake needs no wait");
+  });
+
   it("holds the process open while anyone waits, through the scheduler", async () => {
     const time = new ManualTime();
     const scheduler = holdingScheduler(time);
