@@ -184,6 +184,10 @@ export class MetricsRegistry {
     }
     const existing = this.#metrics.get(full);
     if (existing !== undefined) {
+      // Checked here too: a string "p" would compare equal to ["p"] letter by letter.
+      if (labelNames !== undefined && !Array.isArray(labelNames)) {
+        throw invalid(`metric "${full}"`, "labelNames", labelNames, "an array of label names");
+      }
       if (existing.type === type && sameLabels(existing.labelNames, labelNames)) {
         return existing as M;
       }

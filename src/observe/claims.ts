@@ -8,20 +8,29 @@
 
 import { fieldError } from "../config/config-error.ts";
 import type { MetricsRegistry } from "../metrics/registry.ts";
+import type { Labels } from "../metrics/series.ts";
 
 /** A component published in a registry: its id (`kind:name`, or `monitor`) and the object. */
 export interface Published {
-  /** The series' owner: a `componentId`, `monitor`, or a component named only in `record()`. */
+  /** The series' owner: a `componentId` or `monitor`. */
   readonly id: string;
   /** The options field that named it, for the error when another object holds the id. */
   readonly path: string;
   readonly component: object;
 }
 
+/** A series as the registry removes it. */
+interface Written {
+  readonly metric: { remove(labels?: Labels): void };
+  readonly labels: Labels | undefined;
+}
+
 interface Claim {
-  /** The component behind the id; undefined while only `record()` has named it. */
-  component: object | undefined;
+  /** The component behind the id; undefined for `decisions:` ids, which only count. */
+  readonly component: object | undefined;
   holders: number;
+  /** Every series written for the id, by any holder: removed when the last lets go. */
+  readonly series: Map<string, Written>;
 }
 
 const claims = new WeakMap<MetricsRegistry, Map<string, Claim>>();
@@ -30,12 +39,14 @@ const counted = new WeakMap<MetricsRegistry, WeakMap<object, Set<string>>>();
 
 /** One observatory's hold on the ids it publishes in a registry. */
 export interface RegistryShare {
-  /** Holds `id` (a component named only in `record()`), once per observatory. */
+  /** Holds `id` (such as `decisions:<component>`), once per observatory. */
   hold(id: string): void;
+  /** Notes a series written for `id` (held), to remove once no observatory holds it. */
+  wrote(id: string, metric: Written["metric"] & { readonly name: string }, labels?: Labels): void;
   /** `true` the first time `decision` is counted for `component` in this registry. */
   firstCount(decision: object, component: string): boolean;
-  /** Lets go of every id; returns those no other open observatory holds. */
-  release(): ReadonlySet<string>;
+  /** Lets go of every id, removing the series of those no other open observatory holds. */
+  release(): void;
 }
 
 /**
@@ -67,11 +78,8 @@ export function shareRegistry(
     if (mine.has(id)) return;
     mine.add(id);
     const existing = claim.get(id);
-    if (existing === undefined) claim.set(id, { component, holders: 1 });
-    else {
-      existing.holders++;
-      existing.component ??= component;
-    }
+    if (existing === undefined) claim.set(id, { component, holders: 1, series: new Map() });
+    else existing.holders++;
   };
   for (const { id, component } of published) hold(id, component);
   let seen = counted.get(registry);
@@ -79,6 +87,12 @@ export function shareRegistry(
   const decisions = seen;
   return {
     hold,
+    wrote(id, metric, labels) {
+      claim.get(id)?.series.set(`${metric.name}${JSON.stringify(labels ?? {})}`, {
+        metric,
+        labels,
+      });
+    },
     firstCount(decision, component) {
       let components = decisions.get(decision);
       if (components === undefined) decisions.set(decision, components = new Set());
@@ -87,16 +101,13 @@ export function shareRegistry(
       return true;
     },
     release() {
-      const free = new Set<string>();
       for (const id of mine) {
         const existing = claim.get(id)!;
-        if (--existing.holders === 0) {
-          claim.delete(id);
-          free.add(id);
-        }
+        if (--existing.holders > 0) continue;
+        claim.delete(id);
+        for (const { metric, labels } of existing.series.values()) metric.remove(labels);
       }
       mine.clear();
-      return free;
     },
   };
 }

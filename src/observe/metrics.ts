@@ -63,10 +63,10 @@ export interface ObservedMetrics {
   /** Reads every component's figures into the metrics. */
   refresh(): void;
   /**
-   * Removes the series this observatory wrote for the components in `free`
-   * (those no other open observatory publishes), so nothing stale is left.
+   * Lets go of the registry: removes every series of the components no
+   * other open observatory publishes there, so nothing stale is left.
    */
-  forget(free: ReadonlySet<string>): void;
+  forget(): void;
 }
 
 /** Registers the metrics of `components` in `registry`, shared as `share` says. */
@@ -176,10 +176,9 @@ export function observedMetrics(
     ),
   };
 
-  /** Each series written, with the component (its id) it belongs to. */
-  const written = new Map<string, { metric: Series; labels: Labels | undefined; id: string }>();
+  /** Notes a series of `id` (a component, or `decisions:<component>`) in the shared claim. */
   const wrote = (id: string, metric: Series, labels?: Labels): void => {
-    written.set(`${metric.name}${JSON.stringify(labels ?? {})}`, { metric, labels, id });
+    share.wrote(id, metric, labels);
   };
   const setGauge = (
     id: string,
@@ -205,9 +204,12 @@ export function observedMetrics(
     wrote(id, metric, labels);
   };
 
+  // Each component's decisions_total is held apart from its other series: an observatory
+  // that only record()s decisions of a component keeps that count, not figures it never refreshes.
   for (const component of componentEntries(components).map(componentId)) {
+    share.hold(`decisions:${component}`);
     m.decisions.inc({ component }, 0);
-    wrote(component, m.decisions, { component });
+    wrote(`decisions:${component}`, m.decisions, { component });
   }
 
   /** Operations each sizer reported last time, to drop the gauges of unregistered ones. */
@@ -290,18 +292,11 @@ export function observedMetrics(
     }
   };
 
-  const forget = (free: ReadonlySet<string>): void => {
-    for (const { metric, labels, id } of written.values()) {
-      if (free.has(id)) metric.remove(labels);
-    }
-    written.clear();
-  };
-
   const countDecision = (component: string, decision: object): void => {
-    share.hold(component);
+    share.hold(`decisions:${component}`);
     if (share.firstCount(decision, component)) m.decisions.inc({ component });
-    wrote(component, m.decisions, { component });
+    wrote(`decisions:${component}`, m.decisions, { component });
   };
 
-  return { countDecision, refresh, forget };
+  return { countDecision, refresh, forget: share.release };
 }

@@ -8,7 +8,7 @@ import { Deque } from "../internal/deque.ts";
 import type { MetricsRegistry } from "../metrics/registry.ts";
 import type { ResourceSample } from "../monitor/sample.ts";
 import type { WorkerPool } from "../pool/pool.ts";
-import { type Published, type RegistryShare, shareRegistry } from "./claims.ts";
+import { type Published, shareRegistry } from "./claims.ts";
 import { componentEntries, type ComponentEntry, componentId } from "./entries.ts";
 import { type ObservedMetrics, observedMetrics } from "./metrics.ts";
 import { resolveObserveOptions } from "./options.ts";
@@ -51,7 +51,6 @@ export class Observatory extends EventTarget {
   readonly #clock: Clock;
   readonly #keep: number;
   readonly #entries: readonly ComponentEntry[];
-  readonly #share: RegistryShare;
   readonly #metrics: ObservedMetrics;
   readonly #decisions = new Deque<DecisionRecord>();
   readonly #cleanups: (() => void)[] = [];
@@ -66,8 +65,8 @@ export class Observatory extends EventTarget {
     this.#clock = o.clock;
     this.#keep = o.keepDecisions;
     this.#entries = componentEntries(o.components);
-    this.#share = shareRegistry(o.registry, published(this.#entries, o.components));
-    this.#metrics = observedMetrics(o.registry, o.components, this.#share);
+    const share = shareRegistry(o.registry, published(this.#entries, o.components));
+    this.#metrics = observedMetrics(o.registry, o.components, share);
     this.#cleanups.push(o.registry.collect(this.#metrics.refresh));
     for (const entry of this.#entries) {
       const id = componentId(entry);
@@ -183,7 +182,7 @@ export class Observatory extends EventTarget {
     if (this.#closed) return;
     this.#closed = true;
     for (const cleanup of this.#cleanups.splice(0)) cleanup();
-    this.#metrics.forget(this.#share.release());
+    this.#metrics.forget();
   }
 
   /** Same as `close()`, so `using observatory = observe(...)` cleans up. */

@@ -192,6 +192,13 @@ describe("MetricsRegistry", () => {
       '"x_total"',
       /already a counter with labels \[k\]/,
     );
+    // A string of the same letters is not the same label names: it is no array at all.
+    throwsConfig(
+      () => registry.counter("x_total", "X.", "k" as unknown as string[]),
+      "labelNames",
+      '"k"',
+      /an array of label names/,
+    );
   });
 
   it("refuses names whose lines collide with a summary's _sum and _count, both ways", () => {

@@ -287,6 +287,32 @@ describe("observe() metrics", () => {
     }
   });
 
+  it("leaves no series once the last observatory sharing them closes, scraped or not", () => {
+    const registry = new MetricsRegistry();
+    const limiter = new AdaptiveLimiter({ limit: 4 });
+    const first = observe({ limiters: { db: limiter }, registry });
+    registry.prometheus(); // only the first has written the limiter's series
+    const second = observe({ limiters: { db: limiter }, registry });
+    first.close();
+    assert.match(registry.prometheus(), /limiter="db"/, "the second still publishes them");
+    second.close();
+    assert.equal(registry.prometheus(), "");
+
+    // One that only records decisions of the component keeps their count, not its figures.
+    const watching = observe({ limiters: { db: limiter }, registry });
+    const recording = observe({ registry });
+    registry.prometheus();
+    recording.record({ source: "ops", from: 1, to: 2, reason: "manual", time: 0 }, "limiter:db");
+    watching.close();
+    const text = registry.prometheus();
+    assert.doesNotMatch(text, /limiter="db"/);
+    assert.match(text, /^headroom_decisions_total\{component="limiter:db"\} 1$/m);
+    // The limiter is no longer published, so another one may take the name.
+    observe({ limiters: { db: new AdaptiveLimiter({ limit: 8 }) }, registry }).close();
+    recording.close();
+    assert.equal(registry.prometheus(), "");
+  });
+
   it("rejects another component under a name one already publishes in the registry", () => {
     const registry = new MetricsRegistry();
     const time = new ManualTime();
