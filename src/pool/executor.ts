@@ -208,7 +208,8 @@ export function createExecutor(
         continue; // the pool took this task back before it started
       }
       const name = data[i + 2] as string;
-      const handler = handlers[name];
+      // Own handlers only: "toString" or "constructor" must not run Object.prototype's.
+      const handler = Object.hasOwn(handlers, name) ? handlers[name] : undefined;
       const t0 = now();
       // A slow task must not hold back the results of the ones before it.
       if (t0 - flushedAt >= hold) {

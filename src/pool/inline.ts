@@ -1,5 +1,6 @@
 import type { WorkerHandlers, WorkerLike } from "../runtime/types.ts";
 import { createExecutor, type TaskHandlers } from "./executor.ts";
+import { OP_INIT } from "./protocol.ts";
 
 // Handlers defined on this thread, in the order their modules ran.
 const defined: TaskHandlers[] = [];
@@ -33,6 +34,11 @@ function load(url: URL): Promise<TaskHandlers> {
   return handlers;
 }
 
+/** `message` as the other side of a worker gets it; throws a `DataCloneError` as `postMessage` does. */
+function copy(message: unknown, transfer: readonly Transferable[] = []): unknown {
+  return structuredClone(message, { transfer: [...transfer] });
+}
+
 /**
  * A {@link WorkerLike} that runs the worker module on the calling thread:
  * the pool's `inline: true` mode, for runtimes without workers. Messages are
@@ -52,7 +58,9 @@ export function spawnInlineWorker(url: URL): WorkerLike {
   };
   load(url).then(
     (found) => {
-      execute = createExecutor(found, (message) => deliver(message));
+      // Results are cloned (and moved) as a worker's are, so one that could not cross
+      // from a worker fails here too, and handler and caller never share an object.
+      execute = createExecutor(found, (message, transfer) => deliver(copy(message, transfer)));
       for (const message of pending.splice(0)) execute(message);
     },
     (error: unknown) => {
@@ -64,8 +72,12 @@ export function spawnInlineWorker(url: URL): WorkerLike {
   );
   return {
     kind: "web",
-    postMessage(message: unknown): void {
+    postMessage(message: unknown, transfer?: readonly Transferable[]): void {
       if (stopped) return;
+      // The first message hands over the claims array, which an inline pool keeps in a plain
+      // ArrayBuffer (one thread, so one memory); a copy of it would claim nothing. Tasks'
+      // payloads are cloned as they would be for a worker.
+      if ((message as unknown[])[0] !== OP_INIT) message = copy(message, transfer);
       if (execute === undefined) pending.push(message);
       else {
         setTimeout(() => {

@@ -60,6 +60,22 @@ describe("the worker's executor", () => {
     assert.deepEqual(posted.map(idsOf), [{ acks: 0, ids: [1, 2] }, { acks: 1, ids: [3, 4] }]);
   });
 
+  it("runs only the handlers the worker defines, not names Object.prototype has", () => {
+    const posted: unknown[][] = [];
+    const execute = createExecutor(
+      { inc: (x: number) => x + 1 },
+      (m) => posted.push(m as unknown[]),
+    );
+    execute(runMessage(FLUSH_MS, [["toString", 0], ["constructor", { a: 1 }], ["inc", 1]]));
+    const message = posted[0]!;
+    const results = [3, 7, 11].map((i) => [message[i], message[i + 1]]);
+    assert.deepEqual(results.map(([status]) => status), [STATUS_ERROR, STATUS_ERROR, STATUS_OK]);
+    for (const [, error] of results.slice(0, 2)) {
+      assert.match((error as Error).message, /the worker defines no such handler \(it has: inc\)/);
+    }
+    assert.equal(results[2]![1], 2);
+  });
+
   it("sends results one by one when one cannot be cloned, that one as an error", () => {
     const posted: unknown[][] = [];
     // Clones as postMessage does, and throws as it does on what cannot be cloned.

@@ -41,6 +41,23 @@ describe("WorkerPool without workers", () => {
     assert.equal(pool.stats().completed, 2);
   });
 
+  it("clones and moves payloads and results as a worker would", async () => {
+    await using pool = new WorkerPool({ worker: workerFile, inline: true, maxWorkers: 1 });
+    const payload = { list: [1, 2] };
+    const echoed = await pool.run("echo", payload);
+    assert.deepEqual(echoed, payload);
+    assert.notEqual(echoed, payload, "the handler got a copy, not the caller's object");
+    const bytes = new Uint8Array(8);
+    assert.equal(await pool.run("byteLength", bytes, { transfer: [bytes.buffer] }), 8);
+    assert.equal(bytes.byteLength, 0, "a transferred buffer is gone from the caller");
+    const [sent, kept] = await Promise.allSettled([pool.run("echo", () => 1), pool.run("inc", 1)]);
+    assert.equal(sent.status === "rejected" && (sent.reason as Error).name, "DataCloneError");
+    assert.deepEqual(kept, { status: "fulfilled", value: 2 });
+    const returned = await pool.run("uncloneable").catch((e: unknown) => e);
+    assert.ok(returned instanceof TaskError, String(returned));
+    assert.match(returned.message, /result could not be sent back/);
+  });
+
   it("gives each inline pool its own module's handlers, when both load at once", async () => {
     // The first module awaits before it defines its handlers; the second defines them at once.
     const late = new WorkerPool({
