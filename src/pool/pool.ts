@@ -501,6 +501,7 @@ export class WorkerPool extends EventTarget {
         const task = tasks[0]!;
         slot.unassign(task);
         this.#queue.release(task);
+        this.#failed++;
         this.#settle(task, false, error);
         if (slot.inflight.size === 0) this.#idle(slot);
         return;
@@ -560,8 +561,12 @@ export class WorkerPool extends EventTarget {
   #grow(demand = this.#queue.ready - this.#starting.size): void {
     // Also after a graceful close(): the tasks already submitted still need workers.
     let want = Math.min(this.#max - this.size, demand);
-    // A worker module that failed to start is not retried in a loop: the next run() retries.
-    if (this.#startError !== undefined && this.#slots.length === 0) want = Math.min(want, 1);
+    // A worker module that failed to start is not retried in a loop: one worker at a time, and
+    // none while one is starting, so the last failure rejects the waiting tasks (the next run()
+    // retries).
+    if (this.#startError !== undefined && this.#slots.length === 0) {
+      want = this.#starting.size > 0 ? 0 : Math.min(want, 1);
+    }
     while (want-- > 0 && this.#spawn());
   }
 

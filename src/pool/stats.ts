@@ -4,7 +4,7 @@ import type { HistogramSnapshot } from "../metrics/histogram.ts";
 export interface PoolStats {
   /** Tasks that returned a result. */
   readonly completed: number;
-  /** Tasks whose handler threw (`TaskError`). */
+  /** Tasks whose handler threw (`TaskError`) or whose payload could not be sent to a worker. */
   readonly failed: number;
   /** Tasks cancelled by their signal or `timeoutMs`. */
   readonly cancelled: number;

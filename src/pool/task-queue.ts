@@ -1,17 +1,62 @@
 import { Deque } from "../internal/deque.ts";
 import { QUEUED, type Task } from "./task.ts";
 
-/**
- * Tasks waiting for a worker: highest priority first, FIFO within a
- * priority. Tasks whose key is at its cap wait aside and come back to the
- * front of their priority when a task of that key finishes. A cancelled task
- * is only marked; it is dropped when it reaches the front.
- */
-export class TaskQueue {
+/** Tasks by priority: highest first, FIFO within a priority. */
+class Lanes {
   readonly #byPriority = new Map<number, Deque<Task>>();
   /** Priorities present, highest first. */
   #priorities: number[] = [];
-  readonly #parked = new Map<string, Deque<Task>>();
+
+  get empty(): boolean {
+    return this.#priorities.length === 0;
+  }
+
+  add(task: Task, front: boolean): void {
+    let deque = this.#byPriority.get(task.priority);
+    if (deque === undefined) {
+      deque = new Deque();
+      this.#byPriority.set(task.priority, deque);
+      let i = 0;
+      while (i < this.#priorities.length && this.#priorities[i]! > task.priority) i++;
+      this.#priorities.splice(i, 0, task.priority);
+    }
+    if (front) deque.unshift(task);
+    else deque.push(task);
+  }
+
+  shift(): Task | undefined {
+    const priority = this.#priorities[0];
+    if (priority === undefined) return undefined;
+    const deque = this.#byPriority.get(priority)!;
+    const task = deque.shift();
+    if (deque.length === 0) {
+      this.#byPriority.delete(priority);
+      this.#priorities.shift();
+    }
+    return task;
+  }
+
+  clear(): void {
+    this.#byPriority.clear();
+    this.#priorities = [];
+  }
+
+  *[Symbol.iterator](): IterableIterator<Task> {
+    for (const priority of this.#priorities) yield* this.#byPriority.get(priority)!;
+  }
+}
+
+/**
+ * Tasks waiting for a worker: highest priority first, FIFO within a
+ * priority. Tasks whose key is at its cap wait aside, in the same order, and
+ * come back to the front of their priority when a task of that key finishes.
+ * A cancelled task is only marked; it is dropped when it reaches the front.
+ */
+export class TaskQueue {
+  readonly #lanes = new Lanes();
+  readonly #parked = new Map<string, Lanes>();
+  /** The tasks in `#parked` that were not cancelled. */
+  readonly #parkedTasks = new Set<Task>();
   readonly #keyRunning = new Map<string, number>();
   readonly #maxPerKey: number;
   #length = 0;
@@ -34,7 +79,7 @@ export class TaskQueue {
   push(task: Task, front = false): void {
     this.#length++;
     if (task.key !== undefined && this.#atCap(task.key)) {
-      this.#parkedFor(task.key).push(task);
+      this.#park(task, front);
       return;
     }
     this.#enqueue(task, front);
@@ -42,18 +87,11 @@ export class TaskQueue {
 
   /** The next task to post, its key counted as running; `undefined` when none is ready. */
   shift(): Task | undefined {
-    while (this.#priorities.length > 0) {
-      const priority = this.#priorities[0]!;
-      const deque = this.#byPriority.get(priority)!;
-      const task = deque.shift();
-      if (deque.length === 0) {
-        this.#byPriority.delete(priority);
-        this.#priorities.shift();
-      }
-      if (task === undefined || task.state !== QUEUED) continue;
+    for (let task = this.#lanes.shift(); task !== undefined; task = this.#lanes.shift()) {
+      if (task.state !== QUEUED) continue;
       this.#ready--;
       if (task.key !== undefined && this.#atCap(task.key)) {
-        this.#parkedFor(task.key).push(task);
+        this.#park(task, false);
         continue;
       }
       this.#length--;
@@ -69,18 +107,10 @@ export class TaskQueue {
   /** A queued task left (cancelled): forget it. Its entry is skipped later. */
   remove(task: Task): void {
     this.#length--;
-    const parked = task.key === undefined ? undefined : this.#parked.get(task.key);
-    if (parked !== undefined && [...parked].includes(task)) {
-      const rest = [...parked].filter((t) => t !== task);
-      if (rest.length === 0) this.#parked.delete(task.key!);
-      else {
-        const next = new Deque<Task>();
-        for (const t of rest) next.push(t);
-        this.#parked.set(task.key!, next);
-      }
-      return;
-    }
+    if (this.#parkedTasks.delete(task)) return;
     this.#ready--;
+    // It may have been let in for a task of its key that finished: let the next one in instead.
+    if (task.key !== undefined && !this.#atCap(task.key)) this.#unpark(task.key);
   }
 
   /** A task that held its key's slot finished: let a parked one of that key in. */
@@ -90,23 +120,17 @@ export class TaskQueue {
     const running = (this.#keyRunning.get(task.key) ?? 1) - 1;
     if (running === 0) this.#keyRunning.delete(task.key);
     else this.#keyRunning.set(task.key, running);
-    const parked = this.#parked.get(task.key);
-    if (parked === undefined) return;
-    const next = parked.shift()!;
-    if (parked.length === 0) this.#parked.delete(task.key);
-    this.#enqueue(next, true);
+    this.#unpark(task.key);
   }
 
   /** Every waiting task, for a forced close. */
   drainAll(): Task[] {
     const all: Task[] = [];
-    for (const priority of this.#priorities) {
-      for (const task of this.#byPriority.get(priority)!) if (task.state === QUEUED) all.push(task);
-    }
-    for (const parked of this.#parked.values()) all.push(...parked);
-    this.#byPriority.clear();
-    this.#priorities = [];
+    for (const task of this.#lanes) if (task.state === QUEUED) all.push(task);
+    all.push(...this.#parkedTasks);
+    this.#lanes.clear();
     this.#parked.clear();
+    this.#parkedTasks.clear();
     this.#length = 0;
     this.#ready = 0;
     return all;
@@ -116,23 +140,25 @@ export class TaskQueue {
     return (this.#keyRunning.get(key) ?? 0) >= this.#maxPerKey;
   }
 
-  #parkedFor(key: string): Deque<Task> {
-    let parked = this.#parked.get(key);
-    if (parked === undefined) this.#parked.set(key, parked = new Deque());
-    return parked;
+  #park(task: Task, front: boolean): void {
+    let parked = this.#parked.get(task.key!);
+    if (parked === undefined) this.#parked.set(task.key!, parked = new Lanes());
+    parked.add(task, front);
+    this.#parkedTasks.add(task);
+  }
+
+  /** Moves the first parked task of `key` that was not cancelled into the queue. */
+  #unpark(key: string): void {
+    const parked = this.#parked.get(key);
+    if (parked === undefined) return;
+    let next = parked.shift();
+    while (next !== undefined && !this.#parkedTasks.delete(next)) next = parked.shift();
+    if (parked.empty) this.#parked.delete(key);
+    if (next !== undefined) this.#enqueue(next, true);
   }
 
   #enqueue(task: Task, front: boolean): void {
     this.#ready++;
-    let deque = this.#byPriority.get(task.priority);
-    if (deque === undefined) {
-      deque = new Deque();
-      this.#byPriority.set(task.priority, deque);
-      let i = 0;
-      while (i < this.#priorities.length && this.#priorities[i]! > task.priority) i++;
-      this.#priorities.splice(i, 0, task.priority);
-    }
-    if (front) deque.unshift(task);
-    else deque.push(task);
+    this.#lanes.add(task, front);
   }
 }

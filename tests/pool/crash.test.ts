@@ -4,7 +4,7 @@ import { TaskError, WorkerCrashedError } from "../../src/pool/errors.ts";
 import { WorkerPool } from "../../src/pool/pool.ts";
 import { createFakeAdapter } from "../../src/runtime/fake.ts";
 import type { WorkerLike } from "../../src/runtime/types.ts";
-import { outcome, testPool, workerFile } from "./support/helpers.ts";
+import { outcome, testPool, trackedAdapter, until, workerFile } from "./support/helpers.ts";
 
 describe("WorkerPool worker crashes", () => {
   it("rejects only the task of a worker that exits mid-task, and replaces the worker", async () => {
@@ -125,6 +125,32 @@ describe("WorkerPool worker crashes", () => {
       assert.ok(result.reason instanceof WorkerCrashedError, String(result.reason));
     }
     assert.equal(pool.stats().pending, 0);
+  });
+
+  it("rejects waiting tasks when a module that throws on load fails on several workers", async () => {
+    const { adapter, workers } = trackedAdapter();
+    const pool = new WorkerPool({
+      worker: new URL("./support/load-error-worker.ts", import.meta.url),
+      adapter,
+      maxWorkers: 2,
+    });
+    try {
+      let settled = false;
+      const results = Promise.all([pool.run("inc", 1), pool.run("inc", 2)].map(outcome));
+      void results.then(() => settled = true);
+      // A restart loop starts worker after worker and never settles the tasks.
+      await until(() => settled || workers.length > 10, "the tasks to settle");
+      assert.equal(workers.length, 2, "one start for each task, none retried");
+      for (const result of await results) {
+        assert.ok(!result.ok && result.error instanceof WorkerCrashedError, String(result));
+        assert.match(result.error.message, /could not start/);
+      }
+      assert.equal(pool.stats().crashed, 2);
+      assert.equal((await outcome(pool.run("inc", 3))).ok, false);
+      assert.equal(workers.length, 3, "the next run() starts one worker again");
+    } finally {
+      await pool.close({ force: true });
+    }
   });
 });
 

@@ -5,7 +5,7 @@ import { TaskError } from "../../src/pool/errors.ts";
 import { WorkerPool } from "../../src/pool/pool.ts";
 import { createFakeAdapter } from "../../src/runtime/fake.ts";
 import { createRuntimeAdapter } from "../../src/runtime/detect.ts";
-import { testPool, workerFile } from "./support/helpers.ts";
+import { outcome, testPool, workerFile } from "./support/helpers.ts";
 
 describe("WorkerPool.run()", () => {
   it("returns the handler's result, many at once, in order", async () => {
@@ -47,6 +47,23 @@ describe("WorkerPool.run()", () => {
     const made = await pool.run<Uint8Array>("makeBytes", 16);
     assert.equal(made.byteLength, 16);
     assert.equal(made[15], 7);
+  });
+
+  it("rejects a task whose payload cannot be sent and counts it as failed", async () => {
+    await using pool = testPool({ maxWorkers: 1 });
+    await pool.warmUp();
+    const [before, bad, after] = await Promise.all(
+      [pool.run("inc", 1), pool.run("echo", () => 1), pool.run("inc", 2)].map(outcome),
+    );
+    assert.deepEqual([before, after], [{ ok: true, value: 2 }, { ok: true, value: 3 }]);
+    assert.ok(!bad!.ok && (bad!.error as Error).name === "DataCloneError", String(bad));
+    const { completed, failed, cancelled, crashed } = pool.stats();
+    assert.deepEqual({ completed, failed, cancelled, crashed }, {
+      completed: 2,
+      failed: 1,
+      cancelled: 0,
+      crashed: 0,
+    });
   });
 
   it("rejects bad run() options with a ConfigError naming the field", async () => {
