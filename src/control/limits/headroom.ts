@@ -82,9 +82,9 @@ interface Probe {
  * settled in 2 s; the limit then returns to where it was, with what was known
  * about that level. A probe that reads slower than the level it left (by
  * chance: latency does not fall as concurrency rises) does not replace the
- * estimate as a changed service; that level's reading stands in for it. No probe runs while the memory ceiling (or, for
- * `cpuBound: true`, the CPU count) holds the limit: latency decides nothing
- * then. Monitor samples set the ceilings:
+ * estimate as a changed service; that level's reading stands in for it. No
+ * probe runs while the memory ceiling (or, for `cpuBound: true`, the CPU
+ * count) holds the limit: latency decides nothing then. Monitor samples set the ceilings:
  * the CPUs divided by the cores each task uses (so a CPU-bound pool stops at
  * the CPU count, and 100 % CPU with flat latency is not overload), and
  * memory headroom divided by the measured (or given) footprint per task,
