@@ -90,7 +90,7 @@ export function observedMetrics(
     poolRunning: r.gauge("pool_running", "Tasks a worker is running.", ["pool"]),
     poolTasks: r.counter(
       "pool_tasks_total",
-      "Tasks settled, by outcome: completed, failed (the handler threw), cancelled, crashed (lost with their worker).",
+      "Tasks settled, by outcome: completed, failed (the handler threw), cancelled, crashed (lost with their worker), closed (by a forced close).",
       ["pool", "outcome"],
     ),
     poolStolen: r.counter(
@@ -228,6 +228,7 @@ export function observedMetrics(
       setCounter(id, m.poolTasks, s.failed, { pool, outcome: "failed" });
       setCounter(id, m.poolTasks, s.cancelled, { pool, outcome: "cancelled" });
       setCounter(id, m.poolTasks, s.crashed, { pool, outcome: "crashed" });
+      setCounter(id, m.poolTasks, s.closed, { pool, outcome: "closed" });
       setCounter(id, m.poolStolen, s.stolen, { pool });
       setSummary(id, m.poolRun, summary(s.runTime), { pool });
       setSummary(id, m.poolWait, summary(s.waitTime), { pool });

@@ -141,6 +141,7 @@ export class WorkerPool extends EventTarget {
   #failed = 0;
   #cancelled = 0;
   #crashed = 0;
+  #closedTasks = 0;
   #stolen = 0;
   #runSumMs = 0;
   #workerMs = 0;
@@ -326,10 +327,15 @@ export class WorkerPool extends EventTarget {
     for (const resolve of this.#readyWaiters.splice(0)) resolve();
     if (force) {
       const error = new PoolClosedError("the pool was closed with force before the task finished");
-      for (const task of this.#queue.drainAll()) this.#settle(task, false, error);
+      for (const task of this.#queue.drainAll()) {
+        this.#closedTasks++;
+        this.#settle(task, false, error);
+      }
       for (const slot of [...this.#slots]) {
         for (const task of slot.inflight.values()) {
-          if (task.state !== SETTLED) this.#settle(task, false, error);
+          if (task.state === SETTLED) continue;
+          this.#closedTasks++;
+          this.#settle(task, false, error);
         }
         this.#stop(slot);
       }
@@ -364,6 +370,7 @@ export class WorkerPool extends EventTarget {
       failed: this.#failed,
       cancelled: this.#cancelled,
       crashed: this.#crashed,
+      closed: this.#closedTasks,
       stolen: this.#stolen,
       pending: this.#pending,
       queued: this.#queue.length + posted,

@@ -10,6 +10,8 @@ export interface PoolStats {
   readonly cancelled: number;
   /** Tasks lost with their worker (`WorkerCrashedError`) or because no worker could start. */
   readonly crashed: number;
+  /** Tasks rejected with `PoolClosedError` by `close({ force: true })` before they finished. */
+  readonly closed: number;
   /** Tasks a worker took from another worker's backlog before they started. */
   readonly stolen: number;
   /** Tasks submitted and not yet settled. */

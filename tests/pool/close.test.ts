@@ -35,7 +35,15 @@ describe("WorkerPool close and drain", () => {
       const error = await task.catch((e: unknown) => e);
       assert.ok(error instanceof PoolClosedError, String(error));
     }
-    assert.equal(pool.stats().pending, 0);
+    const { pending, completed, failed, cancelled, crashed, closed } = pool.stats();
+    assert.deepEqual({ pending, completed, failed, cancelled, crashed, closed }, {
+      pending: 0,
+      completed: 0,
+      failed: 0,
+      cancelled: 0,
+      crashed: 0,
+      closed: 2,
+    }, "each task counted once, as closed");
   });
 
   it("close() stops workers still starting, with force or with nothing left to run", async () => {

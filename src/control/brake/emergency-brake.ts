@@ -173,10 +173,13 @@ export class EmergencyBrake extends EventTarget {
     this.#engaged = true;
     this.#engagedAt = this.#clock();
     this.#engagements++;
-    this.#pauseTimer = this.#scheduler.set(() => {
-      this.#pauseTimer = undefined;
-      if (this.#calm) this.#release("pressure cleared during the pause");
-    }, this.#minPauseMs);
+    // Once disposed, no timer: a later calm signal still lets go after `minPauseMs` (see `clear()`).
+    if (!this.#disposed) {
+      this.#pauseTimer = this.#scheduler.set(() => {
+        this.#pauseTimer = undefined;
+        if (this.#calm) this.#release("pressure cleared during the pause");
+      }, this.#minPauseMs);
+    }
     this.#announce(true, `${this.#consecutive} throttles in a row (last: ${reason})`);
   }
 
@@ -261,7 +264,8 @@ export class EmergencyBrake extends EventTarget {
 
   /**
    * Stops listening to the monitor and cancels the pause timer; the brake
-   * keeps its state. Anyone still waiting for recovery gets `false`: nothing
+   * keeps its state, and `throttle()` / `clear()` still move it, but it sets
+   * no more timers: after `minPauseMs` only a calm signal lets it go. Anyone still waiting for recovery gets `false`: nothing
    * would tell them of it now; so does any later `waitForRecovery()` while
    * the brake is engaged.
    */

@@ -173,6 +173,23 @@ describe("EmergencyBrake", () => {
     assert.equal(await brake.waitForRecovery(), true, "a released brake needs no wait");
   });
 
+  it("sets no timer once disposed; a calm signal after minPauseMs still lets go", () => {
+    const { brake, time, changes } = setup({ threshold: 1, minPauseMs: 1000 });
+    brake[Symbol.dispose]();
+    brake.throttle("late");
+    assert.equal(brake.engaged, true, "manual signals still move a disposed brake");
+    assert.equal(time.pending, 0, "no pause timer after dispose");
+    brake.clear();
+    assert.equal(brake.engaged, true, "held for minPauseMs");
+    time.advance(1000);
+    brake.clear();
+    assert.equal(brake.engaged, false);
+    assert.deepEqual(changes, [
+      "engaged: 1 throttles in a row (last: late)",
+      "released: pressure cleared",
+    ]);
+  });
+
   it("holds the process open while anyone waits, through the scheduler", async () => {
     const time = new ManualTime();
     const scheduler = holdingScheduler(time);
