@@ -77,6 +77,11 @@ const INITIAL_WINDOW = 8;
 
 const now = (): number => performance.now();
 
+/** After a worker fails to start while others run, the next start waits this long, doubling. */
+const START_RETRY_MIN_MS = 1000;
+/** The longest wait between starts of a worker module that keeps failing. */
+const START_RETRY_MAX_MS = 30_000;
+
 function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException("This operation was aborted", "AbortError");
 }
@@ -131,6 +136,9 @@ export class WorkerPool extends EventTarget {
   #refed = false;
   #meanRunMs: number | undefined;
   #startError: unknown;
+  /** While `#startError` is set and workers run, no worker starts before this time. */
+  #startRetryAt = 0;
+  #startRetryMs = START_RETRY_MIN_MS;
   #idleTimer: TimerHandle | undefined;
   #keepAlive: TimerHandle | undefined;
   #readyWaiters: (() => void)[] = [];
@@ -570,9 +578,11 @@ export class WorkerPool extends EventTarget {
     let want = Math.min(this.#max - this.size, demand);
     // A worker module that failed to start is not retried in a loop: one worker at a time, and
     // none while one is starting, so the last failure rejects the waiting tasks (the next run()
-    // retries).
-    if (this.#startError !== undefined && this.#slots.length === 0) {
-      want = this.#starting.size > 0 ? 0 : Math.min(want, 1);
+    // retries). While other workers run the queue, retries back off, from 1 s to 30 s.
+    if (this.#startError !== undefined) {
+      const wait = this.#starting.size > 0 ||
+        (this.#slots.length > 0 && now() < this.#startRetryAt);
+      want = wait ? 0 : Math.min(want, 1);
     }
     while (want-- > 0 && this.#spawn());
   }
@@ -624,6 +634,7 @@ export class WorkerPool extends EventTarget {
         slot.idleSince = now();
         this.#slots.push(slot);
         this.#startError = undefined;
+        this.#startRetryMs = START_RETRY_MIN_MS;
         if (this.#closed && this.#pending === 0) {
           this.#stop(slot);
           return;
@@ -738,6 +749,8 @@ export class WorkerPool extends EventTarget {
   /** A worker could not start: without any live worker, waiting tasks cannot run. */
   #startFailed(error: unknown): void {
     this.#startError = error;
+    this.#startRetryAt = now() + this.#startRetryMs;
+    this.#startRetryMs = Math.min(2 * this.#startRetryMs, START_RETRY_MAX_MS);
     for (const waiter of this.#warmWaiters.splice(0)) waiter.reject(error);
     if (this.#slots.length > 0 || this.#starting.size > 0) return;
     for (const task of this.#queue.drainAll()) {

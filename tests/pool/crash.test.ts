@@ -152,6 +152,27 @@ describe("WorkerPool worker crashes", () => {
       await pool.close({ force: true });
     }
   });
+
+  it("backs off restarting a module that stopped loading while another worker runs", async () => {
+    const { adapter, workers } = trackedAdapter();
+    const spawn = adapter.machine.spawn!;
+    const loadError = new URL("./support/load-error-worker.ts", import.meta.url);
+    // The first worker starts; every later one fails as its module loads.
+    adapter.machine.spawn = (url, options) =>
+      spawn(workers.length === 0 ? url : loadError, options);
+    await using pool = testPool({ adapter, minWorkers: 1, maxWorkers: 3 });
+    await pool.warmUp();
+    const started = Date.now();
+    const results = await Promise.all(
+      Array.from({ length: 25 }, () => outcome(pool.run("spin", 20))),
+    );
+    const elapsed = Date.now() - started;
+    assert.ok(results.every((r) => r.ok), "the live worker ran every task");
+    // One good start, two tries for the first burst, then at most one retry a second.
+    const allowed = 3 + Math.ceil(elapsed / 1000);
+    assert.ok(workers.length <= allowed, `${workers.length} starts in ${elapsed} ms`);
+    assert.equal(pool.stats().workers.live, 1);
+  });
 });
 
 function silentWorker(): WorkerLike {
