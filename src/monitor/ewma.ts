@@ -1,8 +1,8 @@
 /**
  * Smoothing factor of a time-aware exponentially weighted moving average:
  * `1 - 2^(-dtMs / halfLifeMs)`. After one half-life a new value has moved the
- * average halfway; a half-life of 0 means no smoothing (factor 1), and a
- * non-positive `dtMs` leaves the average unchanged (factor 0).
+ * average halfway. A half-life of 0 means no smoothing (factor 1, whatever
+ * `dtMs`); otherwise a non-positive `dtMs` leaves the average unchanged (factor 0).
  *
  * @example
  * ```ts
@@ -17,17 +17,21 @@ export function ewmaAlpha(dtMs: number, halfLifeMs: number): number {
   if (!(halfLifeMs >= 0)) {
     throw new RangeError(`Cannot smooth: halfLifeMs must be >= 0, received ${halfLifeMs}`);
   }
-  if (!(dtMs > 0)) return 0;
   if (halfLifeMs === 0) return 1;
+  if (!(dtMs > 0)) return 0;
   return 1 - 2 ** (-dtMs / halfLifeMs);
 }
 
 /** A time-aware moving average; see {@link ewma}. */
 export interface Ewma {
-  /** The current average; `undefined` until the first update. */
+  /** The current average; `undefined` until the first finite update. */
   readonly value: number | undefined;
-  /** Adds `value` observed at `now` (ms) and returns the new average. */
-  update(value: number, now: number): number;
+  /**
+   * Adds `value` observed at `now` (ms) and returns the new average. A
+   * non-finite `value` or `now` is ignored: the average stays as it was
+   * (`undefined` before the first finite value).
+   */
+  update(value: number, now: number): number | undefined;
   /** Forgets every value; the next update is taken as is. */
   reset(): void;
 }
@@ -35,7 +39,9 @@ export interface Ewma {
 /**
  * A time-aware EWMA whose memory is a half-life in milliseconds rather than a
  * sample count, so irregular sampling intervals weigh values correctly. The
- * first value is taken as is. Pure: it reads no clock, the caller passes `now`.
+ * first finite value is taken as is, and a non-finite one (a bad read) is
+ * ignored rather than poisoning the average. Pure: it reads no clock, the
+ * caller passes `now`.
  *
  * @example Halfway after one half-life
  * ```ts
@@ -55,7 +61,8 @@ export function ewma(halfLifeMs: number): Ewma {
     get value(): number | undefined {
       return value;
     },
-    update(next: number, now: number): number {
+    update(next: number, now: number): number | undefined {
+      if (!Number.isFinite(next) || !Number.isFinite(now)) return value;
       if (value === undefined) {
         value = next;
       } else {

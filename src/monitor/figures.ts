@@ -24,8 +24,14 @@ export type Figure = { readonly value: number; readonly reason?: undefined } | {
 /**
  * CPU use between two CPU-time reads as % of `cpus` whole CPUs, capped at
  * 100 (a fractional quota above the rounded-down CPU count can exceed it).
+ * A read or a result that is not a finite number gives a reason, not a value.
  */
 export function cpuPercentBetween(before: CpuTimeRead, after: CpuTimeRead, cpus: number): Figure {
+  if (!Number.isFinite(before.value) || !Number.isFinite(after.value)) {
+    return {
+      reason: `cpuPercent: cpu time is not a finite number (${before.value}, then ${after.value})`,
+    };
+  }
   const elapsedMs = after.time - before.time;
   const usedUs = after.value - before.value;
   if (!(elapsedMs > 0)) return { reason: "cpuPercent: no time elapsed since the previous read" };
@@ -37,7 +43,13 @@ export function cpuPercentBetween(before: CpuTimeRead, after: CpuTimeRead, cpus:
     };
   }
   if (usedUs < 0) return { reason: "cpuPercent: cpu time went backwards" };
-  return { value: Math.min(100, (usedUs / (elapsedMs * 1000 * cpus)) * 100) };
+  const value = Math.min(100, (usedUs / (elapsedMs * 1000 * cpus)) * 100);
+  if (!Number.isFinite(value)) {
+    return {
+      reason: `cpuPercent: not a finite number (${usedUs} µs over ${elapsedMs} ms on ${cpus} CPUs)`,
+    };
+  }
+  return { value };
 }
 
 /**
@@ -72,14 +84,24 @@ export type MemoryFigures = Pick<
  * Memory in use (working set, else RSS) against the limit: the container's, else host RAM. A
  * cgroup v2 `memory.high` below the hard limit is the container's limit: past it the kernel
  * throttles the whole group to reclaim memory, which is the slowdown a limit exists to avoid.
+ * A figure that is not a finite number counts as unread, and `degraded` says which.
  */
-export function memoryFigures(memory: MemoryInfo | undefined): MemoryFigures {
-  const workingSet = memory?.workingSet;
-  const rss = memory?.rss;
-  const hard = memory?.limit;
-  const high = memory?.high;
+export function memoryFigures(
+  memory: MemoryInfo | undefined,
+): MemoryFigures & { readonly degraded: readonly string[] } {
+  const degraded: string[] = [];
+  const finite = (field: "workingSet" | "rss" | "limit" | "high" | "total") => {
+    const value = memory?.[field];
+    if (value === undefined || Number.isFinite(value)) return value;
+    degraded.push(`memory.${field}: not a finite number (${value})`);
+    return undefined;
+  };
+  const workingSet = finite("workingSet");
+  const rss = finite("rss");
+  const hard = finite("limit");
+  const high = finite("high");
   const limit = hard === undefined ? high : high === undefined ? hard : Math.min(hard, high);
-  const total = memory?.total;
+  const total = finite("total");
   const memoryBytes = workingSet ?? rss;
   const memoryLimit = limit ?? total;
   return {
@@ -90,6 +112,7 @@ export function memoryFigures(memory: MemoryInfo | undefined): MemoryFigures {
     memoryPercent: memoryBytes !== undefined && memoryLimit !== undefined && memoryLimit > 0
       ? (memoryBytes / memoryLimit) * 100
       : undefined,
+    degraded,
   };
 }
 

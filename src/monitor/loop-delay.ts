@@ -84,14 +84,20 @@ export class LoopDelaySampler {
     return this.#resolutionMs;
   }
 
-  /** Starts probing; a second call does nothing. */
+  /**
+   * Starts probing with an empty window, so what was seen before a `stop()`
+   * is not reported after it; a second call does nothing.
+   */
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    this.#max = 0;
+    this.#sum = 0;
+    this.#count = 0;
     this.#arm(this.#clock());
   }
 
-  /** Stops probing and drops the pending probe; what was observed stays for `take()`. */
+  /** Stops probing and drops the pending probe; what was seen stays for `take()` until `start()`. */
   stop(): void {
     if (!this.#running) return;
     this.#running = false;

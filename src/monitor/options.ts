@@ -5,7 +5,7 @@ import { createRuntimeAdapter } from "../runtime/detect.ts";
 import type { RuntimeAdapter } from "../runtime/types.ts";
 import type { Scheduler } from "./scheduler.ts";
 import { timerScheduler } from "./scheduler.ts";
-import { pressureThresholdsSchema } from "./thresholds.ts";
+import { objectOr, pressureThresholdsSchema } from "./thresholds.ts";
 import type { PressureThresholds, PressureThresholdsOptions } from "./thresholds.ts";
 
 /** Options of a {@link ResourceMonitor}. */
@@ -57,8 +57,9 @@ export interface ResolvedMonitorOptions {
 }
 
 // A RuntimeAdapter is known by these methods.
-const ADAPTER_METHODS = ["cpu", "memory", "cpuTime", "loadAverage", "pressure"];
-const ADAPTER_EXPECTS = "a RuntimeAdapter (cpu, memory, cpuTime, loadAverage and pressure methods)";
+const ADAPTER_METHODS = ["cpu", "memory", "cpuTime", "cpuTimeSource", "loadAverage", "pressure"];
+const ADAPTER_EXPECTS =
+  "a RuntimeAdapter (cpu, memory, cpuTime, cpuTimeSource, loadAverage and pressure methods)";
 
 const adapterSchema = custom<RuntimeAdapter>(
   (input) => hasMethods(input, ADAPTER_METHODS),
@@ -89,7 +90,7 @@ const optionsSchema = v.strictObject({
   limitRefreshMs: v.optional(nonNegativeMs, 5000),
   thresholds: pressureThresholdsSchema,
   loopDelay: v.optional(
-    v.union([v.literal(false), v.strictObject({ resolutionMs: v.optional(positiveMs, 20) })]),
+    objectOr(v.literal(false), v.strictObject({ resolutionMs: v.optional(positiveMs, 20) })),
     {},
   ),
   scheduler: v.optional(schedulerSchema, () => timerScheduler),

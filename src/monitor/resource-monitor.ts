@@ -74,6 +74,8 @@ export class ResourceMonitor extends EventTarget {
   #throttling: ThrottlingSample | undefined;
   #pressure: PressureState = CALM_PRESSURE;
   #latest: ResourceSample | undefined;
+  #dispatching = false;
+  readonly #queue: Event[] = [];
 
   /** Validates `options` (throws `ConfigError`) and creates a stopped monitor. */
   constructor(options: ResourceMonitorOptions = {}) {
@@ -156,7 +158,11 @@ export class ResourceMonitor extends EventTarget {
     return subscribe(this, type, listener, options.signal);
   }
 
-  /** Reads the adapter once, updates the level and dispatches the events. */
+  /**
+   * Reads the adapter once, updates the level and dispatches the events.
+   * Called from a listener, its events are dispatched after those of the
+   * sample being dispatched, so every listener sees samples in time order.
+   */
   sample(): ResourceSample {
     const time = this.#clock();
     const degraded: string[] = [];
@@ -206,7 +212,8 @@ export class ResourceMonitor extends EventTarget {
 
     const memory: MemoryInfo | undefined = read("memory", () => this.#adapter.memory());
     if (memory !== undefined) degraded.push(...memory.degraded);
-    const memoryFigs = memoryFigures(memory);
+    const { degraded: memoryDegraded, ...memoryFigs } = memoryFigures(memory);
+    degraded.push(...memoryDegraded);
     const memoryPercent = memoryFigs.memoryPercent;
     if (memory !== undefined && memoryPercent === undefined) {
       degraded.push("memoryPercent: no working set, RSS or limit to compute it from");
@@ -260,23 +267,44 @@ export class ResourceMonitor extends EventTarget {
       degraded: [...new Set(degraded)],
     };
     this.#latest = sample;
-    this.dispatchEvent(new CustomEvent("sample", { detail: sample }));
-    if (this.#pressure.level !== previous.level) {
+    // Decided before any listener runs: a listener may call sample() again.
+    const events: Event[] = [new CustomEvent("sample", { detail: sample })];
+    if (sample.level !== previous.level) {
       const change: PressureChange = {
         from: previous.level,
         to: sample.level,
         reasons: sample.reasons,
         sample,
       };
-      this.dispatchEvent(new CustomEvent("pressure", { detail: change }));
+      events.push(new CustomEvent("pressure", { detail: change }));
     }
+    this.#dispatch(events);
     return sample;
+  }
+
+  /**
+   * Dispatches `events` in order. A sample() called by a listener queues its
+   * events behind those still to go, so listeners see samples in time order.
+   */
+  #dispatch(events: readonly Event[]): void {
+    this.#queue.push(...events);
+    if (this.#dispatching) return;
+    this.#dispatching = true;
+    try {
+      for (let event = this.#queue.shift(); event; event = this.#queue.shift()) {
+        this.dispatchEvent(event);
+      }
+    } finally {
+      this.#dispatching = false;
+      this.#queue.length = 0;
+    }
   }
 
   #schedule(): void {
     this.#handle = this.#options.scheduler.set(() => {
       if (!this.#running) return;
-      // Re-arm first, so a listener that throws cannot stop the ticks.
+      // Re-arm first, so a sample() that throws (a throwing clock) cannot stop the ticks.
+      // A listener's error never gets here: EventTarget reports it instead of throwing.
       this.#schedule();
       this.sample();
     }, this.#intervalMs);

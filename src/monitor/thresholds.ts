@@ -113,6 +113,21 @@ export const CPU_PERCENT_THRESHOLDS: SignalThresholds = signal(
   level(80, 70),
 );
 
+/**
+ * `object` for an object input, so its issues name the nested field; for
+ * anything else `other | object`, whose issue says either was expected.
+ */
+export function objectOr<
+  A extends v.GenericSchema,
+  B extends v.GenericSchema,
+>(
+  other: A,
+  object: B,
+): v.GenericSchema<v.InferInput<A> | v.InferInput<B>, v.InferOutput<A> | v.InferOutput<B>> {
+  const either = v.union([other, object]);
+  return v.lazy((input) => typeof input === "object" && input !== null ? object : either);
+}
+
 const LEVELS: readonly ThresholdLevel[] = ["moderate", "high", "critical"];
 
 const nonNegative = v.pipe(v.number(), v.minValue(0));
@@ -125,20 +140,21 @@ function pathItem(input: unknown, key: string): v.UnknownPathItem {
 function signalSchema(defaults: SignalThresholds) {
   const levelSchema = (d: LevelThreshold) =>
     v.optional(
-      v.object({
+      v.strictObject({
         enter: v.optional(nonNegative, d.enter),
         leave: v.optional(nonNegative, d.leave),
       }),
       {},
     );
   const object = v.pipe(
-    v.object({
+    v.strictObject({
       moderate: levelSchema(defaults.moderate),
       high: levelSchema(defaults.high),
       critical: levelSchema(defaults.critical),
     }),
     v.rawCheck(({ dataset, addIssue }) => {
-      if (!dataset.typed) return;
+      // A level with a bad field already has its issue; do not blame its neighbours too.
+      if (!dataset.typed || dataset.issues) return;
       const t = dataset.value;
       const fail = (name: ThresholdLevel, key: "enter" | "leave", expected: string): void => {
         const level = t[name];
@@ -170,7 +186,7 @@ function signalSchema(defaults: SignalThresholds) {
     }),
   );
   return v.pipe(
-    v.union([v.boolean(), object]),
+    objectOr(v.boolean(), object),
     v.transform((input): SignalThresholds | false => {
       if (input === false) return false;
       if (input === true) return defaults;
@@ -190,7 +206,7 @@ function signalOption(name: PressureSignal) {
  * rise from `moderate` to `critical`.
  */
 export const pressureThresholdsSchema: v.GenericSchema<unknown, PressureThresholds> = v.optional(
-  v.object({
+  v.strictObject({
     memory: signalOption("memory"),
     psiCpu: signalOption("psiCpu"),
     psiMemory: signalOption("psiMemory"),

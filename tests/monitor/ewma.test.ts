@@ -16,6 +16,14 @@ describe("ewmaAlpha()", () => {
     assert.equal(ewmaAlpha(-5, 1000), 0);
   });
 
+  it("does not smooth with a half-life of 0 even when no time has passed", () => {
+    assert.equal(ewmaAlpha(0, 0), 1);
+    assert.equal(ewmaAlpha(-5, 0), 1);
+    const average = ewma(0);
+    average.update(10, 5);
+    assert.equal(average.update(90, 5), 90);
+  });
+
   it("rejects a negative or NaN half-life with a RangeError", () => {
     assert.throws(() => ewmaAlpha(1, -1), RangeError);
     assert.throws(() => ewma(Number.NaN), RangeError);
@@ -44,6 +52,16 @@ describe("ewma()", () => {
     average.reset();
     assert.equal(average.value, undefined);
     assert.equal(average.update(90, 1), 90);
+  });
+
+  it("ignores a non-finite value or time instead of turning NaN for good", () => {
+    const average = ewma(1000);
+    assert.equal(average.update(Number.NaN, 0), undefined);
+    assert.equal(average.value, undefined);
+    assert.equal(average.update(0, 0), 0);
+    assert.equal(average.update(Number.POSITIVE_INFINITY, 500), 0);
+    assert.equal(average.update(100, Number.NaN), 0);
+    assert.equal(average.update(100, 1000), 50, "weighed from the last finite update");
   });
 
   it("follows the newest value when the half-life is 0", () => {

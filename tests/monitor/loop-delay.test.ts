@@ -80,6 +80,19 @@ describe("LoopDelaySampler", () => {
     assert.equal(sampler.take().samples, 0);
   });
 
+  it("forgets what it saw before stop() when started again", () => {
+    const { time, sampler } = setup();
+    sampler.start();
+    time.advance(20);
+    time.block(400);
+    time.runDue(); // a probe fires 380 ms late
+    sampler.stop();
+    time.advance(60_000);
+    sampler.start();
+    time.advance(40);
+    assert.deepEqual(sampler.take(), { maxMs: 0, meanMs: 0, samples: 2 });
+  });
+
   it("stops on dispose", () => {
     const { time, sampler } = setup();
     sampler.start();

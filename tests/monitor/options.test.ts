@@ -62,6 +62,33 @@ describe("ResourceMonitor options", () => {
     assert.match(error.issues[0]?.expected ?? "", /RuntimeAdapter/);
   });
 
+  it("rejects an adapter without cpuTimeSource(), naming adapter", () => {
+    const { cpuTimeSource: _, ...adapter } = createFakeAdapter();
+    const error = rejection(() => create({ adapter }));
+    assert.deepEqual(error.issues.map((issue) => issue.path), ["adapter"]);
+    assert.match(error.issues[0]?.expected ?? "", /cpuTimeSource/);
+  });
+
+  it("names the field inside loopDelay, not the whole union", () => {
+    const error = rejection(() =>
+      create({ loopDelay: { resolutionMs: "20" }, thresholds: { memory: { high: 90 } } })
+    );
+    assert.deepEqual(error.issues.map(pick), [
+      { path: "thresholds.memory.high", received: "90", expected: "Object" },
+      { path: "loopDelay.resolutionMs", received: '"20"', expected: "number" },
+    ]);
+    assert.deepEqual(rejection(() => create({ loopDelay: { resolution: 5 } })).issues.map(pick), [
+      {
+        path: "loopDelay.resolution",
+        received: "5",
+        expected: "no such option (check the spelling)",
+      },
+    ]);
+    assert.deepEqual(rejection(() => create({ loopDelay: true })).issues.map(pick), [
+      { path: "loopDelay", received: "true", expected: "(false | Object)" },
+    ]);
+  });
+
   it("names a misspelt option instead of ignoring it", () => {
     const error = rejection(() => create({ intervalMS: 500 }));
     assert.equal(error.issues[0]?.path, "intervalMS");

@@ -252,6 +252,32 @@ describe("ResourceMonitor pressure", () => {
     assert.equal(monitor.latest, samples[11]);
   });
 
+  it("sends every event in time order when a listener calls sample()", () => {
+    const { time, adapter, monitor, changes } = setup({ memory: { workingSet: 10, limit: 100 } }, {
+      loopDelay: false,
+    });
+    let again = true;
+    monitor.on("sample", (sample) => {
+      if (sample.level === "none" || !again) return;
+      again = false; // free memory and check again
+      adapter.machine.memory.workingSet = 10;
+      time.advance(1);
+      monitor.sample();
+    });
+    const seen: string[] = [];
+    monitor.on("sample", (sample) => seen.push(`${sample.time}:${sample.level}`));
+    adapter.machine.memory.workingSet = 96;
+    const sample = monitor.sample();
+    assert.equal(sample.level, "critical");
+    assert.deepEqual(seen, ["0:critical", "1:none"]);
+    assert.deepEqual(changes.map(({ from, to }) => `${from}->${to}`), [
+      "none->critical",
+      "critical->none",
+    ]);
+    assert.equal(monitor.level, "none");
+    assert.equal(monitor.latest?.time, 1);
+  });
+
   it("classifies on PSI some avg10 and reports it", () => {
     const { adapter, monitor } = setup({ pressure: psi(30, 2, 85) });
     const sample = monitor.sample();
@@ -324,6 +350,37 @@ describe("ResourceMonitor failures", () => {
     assert.equal(sample.memoryPercent, 10);
     assert.ok(sample.degraded.includes("cpu: no cgroup"));
     assert.ok(sample.degraded.includes("cpus: no cpu() reading yet, assuming 1"));
+  });
+
+  it("names a non-finite memory or CPU-time read in degraded and keeps smoothing", () => {
+    const { time, adapter, monitor } = setup({
+      cpu: { affinity: 1 },
+      cpuTime: 0,
+      memory: { workingSet: 50, limit: 100 },
+    }, { loopDelay: false });
+    monitor.sample();
+    time.advance(1000);
+    adapter.machine.cpuTime = Number.NaN;
+    adapter.machine.memory.workingSet = Number.NaN;
+    const broken = monitor.sample();
+    assert.equal(broken.cpuPercent, undefined);
+    assert.equal(broken.memoryPercent, undefined);
+    assert.equal(broken.memoryPercentSmoothed, undefined);
+    assert.ok(broken.degraded.includes("memory.workingSet: not a finite number (NaN)"));
+    assert.ok(
+      broken.degraded.includes("cpuPercent: cpu time is not a finite number (0, then NaN)"),
+    );
+
+    for (const cpuTime of [0, 500_000]) {
+      time.advance(1000);
+      adapter.machine.cpuTime = cpuTime;
+      adapter.machine.memory.workingSet = 50;
+      monitor.sample();
+    }
+    const healed = monitor.latest;
+    assert.equal(healed?.cpuPercent, 50);
+    assert.equal(healed?.cpuPercentSmoothed, 50);
+    assert.equal(healed?.memoryPercentSmoothed, 50);
   });
 
   it("merges the adapter's degraded lists", () => {
@@ -410,6 +467,26 @@ describe("ResourceMonitor start/stop", () => {
     assert.equal(monitor.latest?.level, "high");
     time.advance(1000);
     assert.equal(monitor.latest?.loopDelayMs?.max, 0, "the block is not counted twice");
+    monitor.stop();
+  });
+
+  it("does not report loop delay from before stop() after a restart", () => {
+    const { time, monitor, changes } = setup({}, {
+      intervalMs: 1000,
+      loopDelay: { resolutionMs: 20 },
+    });
+    monitor.start();
+    time.advance(1020);
+    time.block(400);
+    time.runDue(); // a probe fires 380 ms late, before the next tick
+    monitor.stop();
+    time.advance(3_600_000);
+    monitor.start();
+    assert.equal(monitor.latest?.loopDelayMs, undefined);
+    assert.equal(monitor.latest?.level, "none");
+    time.advance(1000);
+    assert.deepEqual(monitor.latest?.loopDelayMs, { max: 0, mean: 0 });
+    assert.deepEqual(changes, []);
     monitor.stop();
   });
 

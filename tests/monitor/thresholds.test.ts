@@ -6,6 +6,7 @@ import {
   DEFAULT_THRESHOLDS,
   resolveThresholds,
 } from "../../src/monitor/thresholds.ts";
+import type { PressureThresholdsOptions } from "../../src/monitor/thresholds.ts";
 
 function issues(
   fn: () => unknown,
@@ -67,6 +68,31 @@ describe("resolveThresholds()", () => {
         { path: "psiCpu.high.leave", received: "10", expected: "> 15 (moderate.leave)" },
       ],
     );
+  });
+
+  it("rejects a misspelt signal, level or field instead of ignoring it", () => {
+    const misspelt = [{ memroy: false }, { memory: { hgih: { enter: 99, leave: 98 } } }, {
+      memory: { high: { entr: 99 } },
+    }];
+    assert.deepEqual(
+      misspelt.flatMap((options) =>
+        issues(() => resolveThresholds(options as PressureThresholdsOptions)).map((i) => i.path)
+      ),
+      ["memroy", "memory.hgih", "memory.high.entr"],
+    );
+  });
+
+  it("names the bad field of a level and blames no other field for it", () => {
+    assert.deepEqual(issues(() => resolveThresholds({ memory: { high: { enter: -1 } } })), [
+      { path: "memory.high.enter", received: "-1", expected: ">=0" },
+    ]);
+    const text = { memory: { high: { enter: "90" } } } as unknown as PressureThresholdsOptions;
+    assert.deepEqual(issues(() => resolveThresholds(text)), [
+      { path: "memory.high.enter", received: '"90"', expected: "number" },
+    ]);
+    assert.deepEqual(issues(() => resolveThresholds({ memory: null } as never)), [
+      { path: "memory", received: "null", expected: "(boolean | Object)" },
+    ]);
   });
 
   it("rejects a negative threshold and a wrong type", () => {
