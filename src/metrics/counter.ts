@@ -1,3 +1,4 @@
+import { describe } from "../config/config-error.ts";
 import type { MetricFamily } from "./family.ts";
 import { checkDefinition } from "./names.ts";
 import { type Labels, Series } from "./series.ts";
@@ -49,7 +50,9 @@ export class Counter {
   inc(labels?: Labels, by: number = 1): void {
     if (typeof by !== "number" || !(by >= 0) || by === Infinity) {
       throw new RangeError(
-        `Cannot increment ${this.name}: by must be a finite number >= 0, received ${by}`,
+        `Cannot increment ${this.name}: \`by\` received ${
+          describe(by)
+        }, expected a finite number >= 0`,
       );
     }
     this.#series.upsert(labels, "increment", () => 0).value += by;
@@ -66,7 +69,9 @@ export class Counter {
   set(value: number, labels?: Labels): void {
     if (typeof value !== "number" || !(value >= 0) || value === Infinity) {
       throw new RangeError(
-        `Cannot set ${this.name}: a counter holds a finite number >= 0, received ${value}`,
+        `Cannot set ${this.name}: \`value\` received ${
+          describe(value)
+        }, expected a finite number >= 0`,
       );
     }
     this.#series.upsert(labels, "set", () => 0).value = value;

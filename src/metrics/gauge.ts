@@ -1,3 +1,4 @@
+import { describe } from "../config/config-error.ts";
 import type { MetricFamily } from "./family.ts";
 import { checkDefinition } from "./names.ts";
 import { type Labels, Series } from "./series.ts";
@@ -45,7 +46,9 @@ export class Gauge {
    */
   set(value: number, labels?: Labels): void {
     if (typeof value !== "number") {
-      throw new TypeError(`Cannot set ${this.name}: expected a number, received ${typeof value}`);
+      throw new TypeError(
+        `Cannot set ${this.name}: \`value\` received ${describe(value)}, expected a number`,
+      );
     }
     this.#series.upsert(labels, "set", () => 0).value = value;
   }

@@ -1,3 +1,4 @@
+import { describe } from "../config/config-error.ts";
 import type { MetricFamily, MetricSample } from "./family.ts";
 import { Histogram } from "./histogram.ts";
 import { checkDefinition } from "./names.ts";
@@ -38,6 +39,24 @@ function recordedSummary(histogram: Histogram): SummaryValue {
 
 function finite(value: unknown): value is number {
   return typeof value === "number" && Number.isFinite(value) && value >= 0;
+}
+
+/** What is wrong with `value` as a {@link SummaryValue}, naming the field; `undefined` if nothing. */
+function summaryProblem(value: SummaryValue): string | undefined {
+  if (typeof value !== "object" || value === null) {
+    return `received ${describe(value)}, expected { count, sum, p50?, p95?, p99?, max? } in ms`;
+  }
+  if (!Number.isInteger(value.count) || !(value.count >= 0)) {
+    return `\`count\` received ${describe(value.count)}, expected a whole number >= 0`;
+  }
+  if (!finite(value.sum)) {
+    return `\`sum\` received ${describe(value.sum)}, expected a finite number of ms >= 0`;
+  }
+  const bad = QUANTILES.find((q) => value[q] !== undefined && !finite(value[q]));
+  if (bad === undefined) return undefined;
+  return `\`${bad}\` received ${
+    describe(value[bad])
+  }, expected a finite number of ms >= 0 or undefined`;
 }
 
 /**
@@ -113,15 +132,8 @@ export class HistogramMetric {
    * that is negative or not finite.
    */
   set(value: SummaryValue, labels?: Labels): void {
-    const bad = !Number.isInteger(value?.count) || !(value.count >= 0) || !finite(value.sum) ||
-      QUANTILES.some((q) => value[q] !== undefined && !finite(value[q]));
-    if (bad) {
-      throw new RangeError(
-        `Cannot set ${this.name}: expected { count, sum, p50?, p95?, p99?, max? } of finite ms >= 0, received ${
-          JSON.stringify(value)
-        }`,
-      );
-    }
+    const problem = summaryProblem(value);
+    if (problem !== undefined) throw new RangeError(`Cannot set ${this.name}: ${problem}`);
     const summary: SummaryValue = { ...value };
     this.#series.upsert(labels, "set", () => ({ kind: "mirrored", summary })).value = {
       kind: "mirrored",

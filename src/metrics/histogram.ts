@@ -17,6 +17,11 @@ const BUCKETS = (MAX_EXPONENT - SUB_BITS + 2) * SUB;
 export interface HistogramSnapshot {
   /** Values recorded. */
   readonly count: number;
+  /**
+   * Sum of the values, in ms: kept as recorded, so unlike `mean * count`
+   * it never goes down as values are added.
+   */
+  readonly sum: number;
   /** Mean value, in ms. */
   readonly mean: number;
   /** Smallest value, in ms. */
@@ -123,11 +128,12 @@ export class Histogram {
     this.#max = -Infinity;
   }
 
-  /** Count, mean, min, max, p50, p95 and p99 in ms; all 0 when empty. */
+  /** Count, sum, mean, min, max, p50, p95 and p99 in ms; all 0 when empty. */
   snapshot(): HistogramSnapshot {
     const empty = this.#count === 0;
     return {
       count: this.#count,
+      sum: this.#sum,
       mean: empty ? 0 : this.#sum / this.#count,
       min: empty ? 0 : this.#min,
       max: empty ? 0 : this.#max,

@@ -36,7 +36,7 @@ export function isLabelName(name: unknown): name is string {
 }
 
 /**
- * Checks a metric's name, help text and label names; throws a
+ * Checks a metric's name, help text (not blank) and label names; throws a
  * {@link ConfigError} naming the first bad one. `reserved` label names (such
  * as `quantile` on a summary) are refused too. Returns the label names frozen.
  */
@@ -48,7 +48,10 @@ export function checkDefinition(
 ): readonly string[] {
   const target = `metric ${describe(name)}`;
   if (!isMetricName(name)) throw invalid(target, "name", name, METRIC_NAME_RULE);
-  if (typeof help !== "string") throw invalid(target, "help", help, "a string");
+  // promtool lint refuses a metric with no help text.
+  if (typeof help !== "string" || help.trim() === "") {
+    throw invalid(target, "help", help, "a non-empty string");
+  }
   if (labelNames === undefined) return Object.freeze([]);
   if (!Array.isArray(labelNames)) {
     throw invalid(target, "labelNames", labelNames, "an array of label names");

@@ -34,8 +34,19 @@ interface Claim {
 }
 
 const claims = new WeakMap<MetricsRegistry, Map<string, Claim>>();
-/** Per registry, the components each decision object was already counted for. */
-const counted = new WeakMap<MetricsRegistry, WeakMap<object, Set<string>>>();
+/** Times each decision object was counted per component: per registry, or by one observatory. */
+type Counts = WeakMap<object, Map<string, number>>;
+/** Per registry, the most times any observatory recorded each decision object for a component. */
+const counted = new WeakMap<MetricsRegistry, Counts>();
+
+/** Adds one to the count of `decision` for `component` in `counts`; returns the new count. */
+function countUp(counts: Counts, decision: object, component: string): number {
+  let components = counts.get(decision);
+  if (components === undefined) counts.set(decision, components = new Map());
+  const times = (components.get(component) ?? 0) + 1;
+  components.set(component, times);
+  return times;
+}
 
 /** One observatory's hold on the ids it publishes in a registry. */
 export interface RegistryShare {
@@ -43,8 +54,12 @@ export interface RegistryShare {
   hold(id: string): void;
   /** Notes a series written for `id` (held), to remove once no observatory holds it. */
   wrote(id: string, metric: Written["metric"] & { readonly name: string }, labels?: Labels): void;
-  /** `true` the first time `decision` is counted for `component` in this registry. */
-  firstCount(decision: object, component: string): boolean;
+  /**
+   * Whether this recording of `decision` for `component` counts: each
+   * time this observatory records it, unless another observatory on the
+   * registry already counted it as often (both saw the same decision).
+   */
+  counts(decision: object, component: string): boolean;
   /** Lets go of every id, removing the series of those no other open observatory holds. */
   release(): void;
 }
@@ -84,7 +99,8 @@ export function shareRegistry(
   for (const { id, component } of published) hold(id, component);
   let seen = counted.get(registry);
   if (seen === undefined) counted.set(registry, seen = new WeakMap());
-  const decisions = seen;
+  const inRegistry = seen;
+  const byMe: Counts = new WeakMap();
   return {
     hold,
     wrote(id, metric, labels) {
@@ -93,11 +109,11 @@ export function shareRegistry(
         labels,
       });
     },
-    firstCount(decision, component) {
-      let components = decisions.get(decision);
-      if (components === undefined) decisions.set(decision, components = new Set());
-      if (components.has(component)) return false;
-      components.add(component);
+    counts(decision, component) {
+      const times = countUp(byMe, decision, component);
+      const most = inRegistry.get(decision)?.get(component) ?? 0;
+      if (times <= most) return false;
+      countUp(inRegistry, decision, component);
       return true;
     },
     release() {

@@ -50,14 +50,14 @@ type Series = Counter | Gauge | HistogramMetric;
 function summary(s: HistogramSnapshot): SummaryValue {
   return s.count === 0
     ? { count: 0, sum: 0 }
-    : { count: s.count, sum: s.mean * s.count, p50: s.p50, p95: s.p95, p99: s.p99, max: s.max };
+    : { count: s.count, sum: s.sum, p50: s.p50, p95: s.p95, p99: s.p99, max: s.max };
 }
 
 /** The metrics of one observatory: `refresh()` runs as its collector, `forget()` on close. */
 export interface ObservedMetrics {
   /**
-   * Counts `decision` of `component` in `decisions_total`, unless another
-   * observatory on the registry counted it already.
+   * Counts `decision` of `component` in `decisions_total` each time it is
+   * recorded, unless another observatory on the registry counted it already.
    */
   countDecision(component: string, decision: object): void;
   /** Reads every component's figures into the metrics. */
@@ -253,7 +253,7 @@ export function observedMetrics(
       }
       const wait: SummaryValue = s.acquired === 0
         ? { count: 0, sum: 0 }
-        : { count: s.acquired, sum: s.meanWaitMs * s.acquired, p99: s.p99WaitMs };
+        : { count: s.acquired, sum: s.totalWaitMs, p99: s.p99WaitMs };
       setSummary(id, m.limiterWait, wait, { limiter });
     }
     for (const [sizer, b] of Object.entries(components.batchSizers ?? {})) {
@@ -295,7 +295,7 @@ export function observedMetrics(
 
   const countDecision = (component: string, decision: object): void => {
     share.hold(`decisions:${component}`);
-    if (share.firstCount(decision, component)) m.decisions.inc({ component });
+    if (share.counts(decision, component)) m.decisions.inc({ component });
     wrote(`decisions:${component}`, m.decisions, { component });
   };
 

@@ -22,10 +22,20 @@ export interface ResolvedObserveOptions {
   readonly clock: Clock;
 }
 
-/** Components of one kind by name; names are label values, so not empty. */
+/** What a field of components by name expects, as said in errors. */
+const BY_NAME = "an object of components by name";
+
+/**
+ * Components of one kind by name; names are label values, so not empty.
+ * An array is refused: its indexes would be published as names.
+ */
 function named<const S extends v.GenericSchema>(item: S) {
   const name = custom<string>((key) => typeof key === "string" && key !== "", "a non-empty name");
-  return v.optional(v.record(name, item));
+  return v.optional(v.pipe(
+    custom<object>((input) => typeof input === "object" && input !== null, BY_NAME),
+    custom<Record<string, unknown>>((input) => !Array.isArray(input), `${BY_NAME}, not an array`),
+    v.record(name, item),
+  ));
 }
 
 /** A frozen copy, so adding a component later cannot go unobserved. */

@@ -83,9 +83,12 @@ export function readiness(
   const reasons: string[] = [];
   for (const entry of entries) {
     if (entry.kind === "brake" && entry.component.engaged) {
-      reasons.push(
-        `brake "${entry.name}" is engaged (${entry.component.consecutive} throttle signals in a row)`,
-      );
+      const n = entry.component.consecutive;
+      // A calm signal during the pause resets the count; the brake holds until minPauseMs passes.
+      const why = n === 0
+        ? "calm again, holding for its minimum pause"
+        : `${n} throttle signal${n === 1 ? "" : "s"} in a row`;
+      reasons.push(`brake "${entry.name}" is engaged (${why})`);
     } else if (entry.kind === "breaker" && entry.component.state === "open") {
       const ms = Math.ceil(entry.component.remainingMs);
       reasons.push(`breaker "${entry.name}" is open (half-opens in ${ms} ms)`);

@@ -49,7 +49,32 @@ describe("Histogram", () => {
     a.merge(b);
     assert.deepEqual(a.snapshot(), both.snapshot());
     a.reset();
-    assert.deepEqual(a.snapshot(), { count: 0, mean: 0, min: 0, max: 0, p50: 0, p95: 0, p99: 0 });
+    assert.deepEqual(a.snapshot(), {
+      count: 0,
+      sum: 0,
+      mean: 0,
+      min: 0,
+      max: 0,
+      p50: 0,
+      p95: 0,
+      p99: 0,
+    });
+  });
+
+  it("snapshots the exact sum, which 0 ms values never make go down", () => {
+    const random = seededRandom(2);
+    const h = new Histogram();
+    let exact = 0;
+    let previous = 0;
+    for (let i = 0; i < 2000; i++) {
+      const ms = random() < 0.5 ? 0 : random() * 5;
+      h.record(ms);
+      exact += ms;
+      const { sum } = h.snapshot();
+      assert.ok(sum >= previous, `record ${i}: sum went down from ${previous} to ${sum}`);
+      assert.equal(sum, exact);
+      previous = sum;
+    }
   });
 
   it("puts values at powers of two in their own bucket", () => {

@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ConfigError } from "../../src/config/config-error.ts";
+import type { SummaryValue } from "../../src/metrics/histogram-metric.ts";
 import { MetricsRegistry } from "../../src/metrics/registry.ts";
 
 /** Checks that `fn` throws a ConfigError whose first issue names `path`, `received` and `expected`. */
@@ -40,6 +41,15 @@ describe("Counter", () => {
       assert.throws(() => c.inc(undefined, by), RangeError, String(by));
     }
     assert.equal(c.get(), 0, "a refused increment changes nothing");
+  });
+
+  it("shows a refused value as it is, a string in quotes", () => {
+    const c = new MetricsRegistry().counter("x_total", "X.");
+    assert.throws(
+      () => c.inc(undefined, "2" as unknown as number),
+      /^RangeError: Cannot increment headroom_x_total: `by` received "2", expected a finite number >= 0$/,
+    );
+    assert.throws(() => c.set(NaN), /`value` received NaN, expected a finite number >= 0$/);
   });
 
   it("refuses labels that do not match its label names, naming the missing and unknown ones", () => {
@@ -155,6 +165,23 @@ describe("HistogramMetric", () => {
     assert.throws(() => wait.set({ count: 1, sum: 1, p50: -1 }, { limiter: "db" }), RangeError);
   });
 
+  it("names the bad field of a set() summary and shows its value as it is", () => {
+    const wait = new MetricsRegistry().histogram("wait_seconds", "Wait.");
+    const refuses = (value: unknown, message: RegExp): void => {
+      assert.throws(() => wait.set(value as SummaryValue), (error: unknown) => {
+        assert.ok(error instanceof RangeError, String(error));
+        assert.match(error.message, /^Cannot set headroom_wait_seconds: /);
+        assert.match(error.message, message);
+        return true;
+      });
+    };
+    refuses({ count: 1, sum: NaN }, /`sum` received NaN, expected a finite number of ms >= 0$/);
+    refuses({ count: 1, sum: 2, p99: Infinity }, /`p99` received Infinity, expected a finite/);
+    refuses({ count: 1n, sum: 1 }, /`count` received 1n, expected a whole number >= 0$/);
+    refuses({ count: "1", sum: 1 }, /`count` received "1"/);
+    refuses(undefined, /received undefined, expected \{ count, sum/);
+  });
+
   it("reserves the quantile label", () => {
     throwsConfig(
       () => new MetricsRegistry().histogram("x_seconds", "X.", ["quantile"]),
@@ -242,6 +269,14 @@ describe("MetricsRegistry", () => {
     );
     throwsConfig(() => registry.gauge("g", "G.", ["a", "a"]), "labelNames.1", '"a"', /once/);
     throwsConfig(() => registry.gauge("g", 3 as unknown as string), "help", "3", /string/);
+  });
+
+  it("refuses empty or blank help text, which promtool lint rejects", () => {
+    const registry = new MetricsRegistry();
+    throwsConfig(() => registry.gauge("g", ""), "help", '""', /^a non-empty string$/);
+    throwsConfig(() => registry.counter("c_total", " \n"), "help", '" \\n"', /non-empty/);
+    throwsConfig(() => registry.histogram("h_seconds", "\t"), "help", '"\\t"', /non-empty/);
+    assert.equal(registry.prometheus(), "", "nothing was registered");
   });
 
   it("runs collectors before every scrape until they are unregistered", () => {

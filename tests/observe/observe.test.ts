@@ -16,6 +16,7 @@ import {
   OBSERVED_METRICS,
 } from "../../src/observe/mod.ts";
 import { WorkerPool } from "../../src/pool/pool.ts";
+import { seededRandom } from "../../src/internal/random.ts";
 import { createFakeAdapter } from "../../src/runtime/fake.ts";
 import { detectRuntime } from "../../src/runtime/detect.ts";
 import { ManualTime } from "../monitor/manual-time.ts";
@@ -346,6 +347,41 @@ describe("observe() metrics", () => {
     }
   });
 
+  it("publishes the exact wait sum, which never goes down between scrapes", async () => {
+    let now = 0;
+    const limiter = new AdaptiveLimiter({ limit: 1, clock: () => now });
+    limiter.setStatic(1);
+    using observatory = observe({ limiters: { db: limiter } });
+    const random = seededRandom(7);
+    const scrape = (): number =>
+      Number(
+        /^headroom_limiter_wait_seconds_sum\{limiter="db"\} (\S+)$/m.exec(
+          observatory.registry.prometheus(),
+        )![1],
+      );
+    let exactMs = 0;
+    let previous = 0;
+    for (let i = 0; i < 300; i++) {
+      if (random() < 0.3) {
+        // Waits for the permit while the clock moves on.
+        const first = limiter.tryAcquire()!;
+        const waiting = limiter.acquire();
+        const before = now;
+        now += random() * 40;
+        exactMs += now - before;
+        first.release();
+        (await waiting).release();
+      } else {
+        limiter.tryAcquire()!.release(); // the fast path: a 0 ms wait
+      }
+      const sum = scrape();
+      assert.ok(sum >= previous, `scrape ${i}: _sum went down from ${previous} to ${sum}`);
+      previous = sum;
+    }
+    assert.equal(limiter.stats().totalWaitMs, exactMs);
+    assert.equal(previous, exactMs / 1000);
+  });
+
   it("passes `promtool check metrics` fully populated", { skip: promtoolMissing }, async () => {
     const {
       pool,
@@ -463,6 +499,24 @@ describe("observe() decisions", () => {
     }
   });
 
+  it("counts a decision object each time one observatory records it", () => {
+    const registry = new MetricsRegistry();
+    using first = observe({ registry });
+    using second = observe({ registry });
+    const decision = { source: "ops", from: 1, to: 2, reason: "manual", time: 0 };
+    first.record(decision, "ops:x");
+    Object.assign(decision, { from: 2, to: 3, reason: "manual again" }); // reused for the next
+    first.record(decision, "ops:x");
+    assert.equal(first.decisions().length, 2);
+    assert.match(registry.prometheus(), /^headroom_decisions_total\{component="ops:x"\} 2$/m);
+    // The other observatory seeing the same two decisions counts nothing more.
+    second.record(decision, "ops:x");
+    second.record(decision, "ops:x");
+    assert.match(registry.prometheus(), /^headroom_decisions_total\{component="ops:x"\} 2$/m);
+    second.record(decision, "ops:x");
+    assert.match(registry.prometheus(), /^headroom_decisions_total\{component="ops:x"\} 3$/m);
+  });
+
   it("forwards monitor samples as sample events", async () => {
     const { monitor, observatory, done } = setup();
     try {
@@ -577,6 +631,29 @@ describe("Observatory.status()", () => {
     }
   });
 
+  it("says a brake holds for its minimum pause once signals are calm again", () => {
+    let now = 0;
+    const brake = new EmergencyBrake({ clock: () => now, minPauseMs: 5000 });
+    using observatory = observe({ brakes: { io: brake } });
+    try {
+      brake.throttle();
+      brake.throttle();
+      brake.throttle();
+      now += 100;
+      brake.clear(); // calm during the pause: engaged until minPauseMs has passed
+      assert.equal(brake.engaged, true);
+      assert.deepEqual(observatory.status().ready.reasons, [
+        'brake "io" is engaged (calm again, holding for its minimum pause)',
+      ]);
+      brake.throttle();
+      assert.deepEqual(observatory.status().ready.reasons, [
+        'brake "io" is engaged (1 throttle signal in a row)',
+      ]);
+    } finally {
+      brake[Symbol.dispose]();
+    }
+  });
+
   it("reports no machine without a monitor, and says when the monitor has no sample yet", () => {
     const bare = observe({});
     assert.equal(bare.status().machine, undefined);
@@ -629,5 +706,25 @@ describe("observe() options", () => {
     check({ monitor: {} }, { monitor: /ResourceMonitor/ });
     check({ registry: {} }, { registry: /MetricsRegistry/ });
     check({ limiter }, { limiter: /no such option/ });
+  });
+
+  it("refuses an array where components by name are expected, rather than name them 0, 1…", () => {
+    const limiter = new AdaptiveLimiter();
+    const brake = new EmergencyBrake();
+    const options = { pools: [], limiters: [limiter], batchSizers: [], brakes: [brake] };
+    assert.throws(() => observe(options as never), (error: unknown) => {
+      assert.ok(error instanceof ConfigError, String(error));
+      assert.deepEqual(error.issues.map((i) => i.path), Object.keys(options));
+      for (const issue of error.issues) {
+        assert.equal(issue.expected, "an object of components by name, not an array");
+      }
+      assert.match(error.message, /`limiters` received \[\{\}\], expected an object of/);
+      return true;
+    });
+    assert.throws(
+      () => observe({ limiters: 5 } as never),
+      /`limiters` received 5, expected an object of components by name$/,
+    );
+    brake[Symbol.dispose]();
   });
 });

@@ -69,6 +69,11 @@ export interface LimiterStats {
   readonly ignored: number;
   /** Mean wait for a permit over every acquired permit, in ms (0 on the fast path). */
   readonly meanWaitMs: number;
+  /**
+   * Sum of the waits for every acquired permit, in ms: exact, so it never
+   * goes down (`meanWaitMs * acquired` can, by rounding).
+   */
+  readonly totalWaitMs: number;
   /** 99th percentile wait over the last 1024 acquired permits, in ms. */
   readonly p99WaitMs: number;
 }
@@ -485,6 +490,7 @@ export class AdaptiveLimiter extends EventTarget {
       dropped: this.#dropped,
       ignored: this.#ignored,
       meanWaitMs: this.#waits.mean,
+      totalWaitMs: this.#waits.sum,
       p99WaitMs: this.#waits.p99,
     };
   }

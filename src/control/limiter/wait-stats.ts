@@ -21,6 +21,11 @@ export class WaitStats {
     if (this.#filled < WAIT_WINDOW) this.#filled++;
   }
 
+  /** Sum of every wait recorded, in ms: never goes down, unlike `mean` times a count. */
+  get sum(): number {
+    return this.#sum;
+  }
+
   /** Mean of every wait recorded, in ms; 0 before the first. */
   get mean(): number {
     return this.#count === 0 ? 0 : this.#sum / this.#count;
