@@ -71,7 +71,8 @@ export function aimd(options: AimdOptions = {}): ReportingLimit {
       const before = limit;
       let reason = "";
       if (sample.dropped || sample.rttMs > o.timeoutMs) {
-        limit = clamp(Math.floor(limit * o.backoff), o.min, o.max);
+        // The epsilon keeps 90 x 0.7 (62.99999... in floating point) at 63.
+        limit = clamp(Math.floor(limit * o.backoff + 1e-9), o.min, o.max);
         reason = sample.dropped
           ? `drop: x${o.backoff}`
           : `rtt ${sample.rttMs}ms > timeout: x${o.backoff}`;

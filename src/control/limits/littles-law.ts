@@ -40,7 +40,7 @@ export interface LittlesLawOptions extends DecisionOptions {
   readonly probeJitter?: number;
   /** Length of a measurement window, in ms. @default {1000} */
   readonly windowMs?: number;
-  /** Fewest successful calls in a window before it counts. @default {20} */
+  /** Fewest calls, failed ones included, in a window before it counts. @default {20} */
   readonly windowSamples?: number;
   /** Latency allowance: the limit is zero at `(2 + alpha) * noLoadRtt`. @default {0.3} */
   readonly alpha?: number;
@@ -77,8 +77,10 @@ function median(values: number[]): number {
  * decays slowly toward lower ones. The no-load RTT is the median of
  * `probeSamples` calls made with the limit pinned at `probeConcurrency`, at
  * start and then every `probeIntervalMs` plus jitter (and at once after five
- * windows at `min`); between probes a lower window mean replaces it. Drops
- * only count as missing throughput.
+ * windows at `min`); between probes a lower window mean replaces it. A
+ * window closes after `windowMs` and `windowSamples` calls, failed ones
+ * included: drops count as missing throughput, and a window in which every
+ * call failed halves the limit (nothing else would move it in an outage).
  *
  * @example Probe first, then size from throughput and latency
  * ```ts
@@ -105,6 +107,7 @@ export function littlesLaw(options: LittlesLawOptions = {}): ReportingLimit {
   let nextProbe = 0;
   let windowStart = NaN;
   let successes = 0;
+  let drops = 0;
   let rttSum = 0;
   let windowsAtMin = 0;
 
@@ -130,7 +133,8 @@ export function littlesLaw(options: LittlesLawOptions = {}): ReportingLimit {
     },
     update(sample: LimitSample): number {
       const { now, rttMs, dropped } = sample;
-      if (!(rttMs >= 0 && rttMs < Infinity)) return limit; // NaN or Infinity would stick in the window
+      if (!Number.isFinite(now)) return limit;
+      if (!dropped && !(rttMs >= 0 && rttMs < Infinity)) return limit; // would stick in the window
       if (probing) {
         if (probeStart === -Infinity) probeStart = now - rttMs;
         if (dropped || now - rttMs < probeStart) return limit;
@@ -141,32 +145,41 @@ export function littlesLaw(options: LittlesLawOptions = {}): ReportingLimit {
         nextProbe = now + o.probeIntervalMs * (1 + o.probeJitter * random());
         windowStart = now;
         successes = 0;
+        drops = 0;
         rttSum = 0;
         windowsAtMin = 0;
         move(restore, `no-load rtt ${noLoad.toFixed(1)}ms measured: restore`, now);
         return limit;
       }
-      if (!dropped) {
+      if (dropped) drops++;
+      else {
         successes++;
         rttSum += rttMs;
       }
       const elapsed = now - windowStart;
-      if (elapsed < o.windowMs || successes < o.windowSamples) return limit;
-      const qps = (successes * 1000) / elapsed;
-      const mean = rttSum / successes;
-      peakQps = qps > peakQps ? qps : peakQps * (1 - o.peakDecay) + qps * o.peakDecay;
-      if (mean < noLoad) noLoad = mean;
+      if (elapsed < o.windowMs || successes + drops < o.windowSamples) return limit;
+      if (successes === 0) {
+        // No throughput and no latency to size from: back off as brpc does when every call fails.
+        peakQps *= 1 - o.peakDecay;
+        move(limit / 2, `${drops} calls in a window, all dropped: halve`, now);
+      } else {
+        const qps = (successes * 1000) / elapsed;
+        const mean = rttSum / successes;
+        peakQps = qps > peakQps ? qps : peakQps * (1 - o.peakDecay) + qps * o.peakDecay;
+        if (mean < noLoad) noLoad = mean;
+        const target = (peakQps * ((2 + o.alpha) * noLoad - mean)) / 1000;
+        move(
+          target,
+          `peak ${peakQps.toFixed(0)}/s x (${(2 + o.alpha).toFixed(1)} x ${noLoad.toFixed(1)}ms - ${
+            mean.toFixed(1)
+          }ms)`,
+          now,
+        );
+      }
       windowStart = now;
       successes = 0;
+      drops = 0;
       rttSum = 0;
-      const target = (peakQps * ((2 + o.alpha) * noLoad - mean)) / 1000;
-      move(
-        target,
-        `peak ${peakQps.toFixed(0)}/s x (${(2 + o.alpha).toFixed(1)} x ${noLoad.toFixed(1)}ms - ${
-          mean.toFixed(1)
-        }ms)`,
-        now,
-      );
       windowsAtMin = limit <= o.min ? windowsAtMin + 1 : 0;
       if (now >= nextProbe) startProbe(now, "probe interval elapsed");
       else if (windowsAtMin >= 5) startProbe(now, "five windows at min");

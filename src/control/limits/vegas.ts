@@ -89,6 +89,12 @@ export function vegas(options: VegasOptions = {}): ReportingLimit {
       return log.last;
     },
     update(sample: LimitSample): number {
+      // A drop removes `l` whatever its RTT, and never sets the no-load RTT: fast rejections
+      // would make every healthy call after them look queued.
+      if (sample.dropped) {
+        const step = lg(estimate);
+        return move(estimate - step, `drop: -${step}`, sample.now);
+      }
       const rtt = sample.rttMs;
       if (!(rtt > 0 && rtt < Infinity)) return limit; // NaN or Infinity would stick in the averages
       sinceProbe++;
@@ -102,35 +108,31 @@ export function vegas(options: VegasOptions = {}): ReportingLimit {
         noLoad = rtt;
         return limit;
       }
+      if (sample.inflight * 2 < estimate) return limit;
       const step = lg(estimate);
-      let target: number;
-      let reason: string;
-      if (sample.dropped) {
-        target = estimate - step;
-        reason = `drop: -${step}`;
-      } else if (sample.inflight * 2 < estimate) {
-        return limit;
-      } else {
-        const queue = Math.ceil(estimate * (1 - noLoad / rtt));
-        if (queue <= step) {
-          target = estimate + 6 * step;
-          reason = `queue ${queue} <= ${step}: +${6 * step}`;
-        } else if (queue < 3 * step) {
-          target = estimate + step;
-          reason = `queue ${queue} < ${3 * step}: +${step}`;
-        } else if (queue > 6 * step) {
-          target = estimate - step;
-          reason = `queue ${queue} > ${6 * step}: -${step}`;
-        } else {
-          return limit;
-        }
+      const queue = Math.ceil(estimate * (1 - noLoad / rtt));
+      if (queue <= step) {
+        return move(estimate + 6 * step, `queue ${queue} <= ${step}: +${6 * step}`, sample.now);
       }
-      target = clamp(target, o.min, o.max);
-      estimate = clamp(estimate * (1 - o.smoothing) + target * o.smoothing, o.min, o.max);
-      const before = limit;
-      limit = Math.max(o.min, Math.floor(estimate));
-      log.record(before, limit, reason, sample.now);
+      if (queue < 3 * step) {
+        return move(estimate + step, `queue ${queue} < ${3 * step}: +${step}`, sample.now);
+      }
+      if (queue > 6 * step) {
+        return move(estimate - step, `queue ${queue} > ${6 * step}: -${step}`, sample.now);
+      }
       return limit;
     },
   };
+
+  function move(target: number, reason: string, now: number): number {
+    estimate = clamp(
+      estimate * (1 - o.smoothing) + clamp(target, o.min, o.max) * o.smoothing,
+      o.min,
+      o.max,
+    );
+    const before = limit;
+    limit = Math.max(o.min, Math.floor(estimate));
+    log.record(before, limit, reason, now);
+    return limit;
+  }
 }

@@ -7,6 +7,7 @@
  */
 
 import * as v from "valibot";
+import { custom, hasMethods } from "../../config/custom.ts";
 import { parseOptions } from "../../config/parse.ts";
 import type { ResourceSample } from "../../monitor/sample.ts";
 import type {
@@ -42,10 +43,9 @@ export interface PolicyLimitOptions extends DecisionOptions {
 }
 
 const schema = v.strictObject({
-  policy: v.custom<ResourcePolicy>(
-    (input) =>
-      typeof input === "object" && input !== null &&
-      typeof (input as { ceiling?: unknown }).ceiling === "function",
+  policy: custom<ResourcePolicy>(
+    (input) => hasMethods(input, ["ceiling"]),
+    "a ResourcePolicy (an object with a ceiling(sample, current) method)",
   ),
   initial: v.optional(wholeSchema, 1),
   min: v.optional(wholeSchema, 1),
@@ -88,9 +88,12 @@ export function policyLimit(options: PolicyLimitOptions): ReportingResourceAware
       if (sample.time - evaluated < o.intervalMs) return limit;
       evaluated = sample.time;
       const before = limit;
-      const ceiling = o.policy.ceiling(sample, limit);
-      // A NaN ceiling says nothing: the limit stays (Infinity is just no ceiling: max).
-      if (!Number.isNaN(ceiling)) limit = clamp(Math.round(ceiling), o.min, o.max);
+      const ceiling: unknown = o.policy.ceiling(sample, limit);
+      // A NaN or non-number ceiling (a JavaScript policy that returns nothing) says nothing: the
+      // limit stays. Infinity is just no ceiling: max. A fraction rounds down, never past it.
+      if (typeof ceiling === "number" && !Number.isNaN(ceiling)) {
+        limit = clamp(Math.floor(ceiling), o.min, o.max);
+      }
       const cpu = sample.cpuPercent === undefined ? "?" : sample.cpuPercent.toFixed(0);
       const memory = sample.memoryPercent === undefined ? "?" : sample.memoryPercent.toFixed(0);
       log.record(

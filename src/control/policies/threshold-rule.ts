@@ -68,6 +68,10 @@ const schema = v.pipe(
     ),
     ["increaseBelow"],
   ),
+  v.forward(
+    requirement((o) => o.minConcurrency <= o.maxConcurrency, "at most `maxConcurrency`"),
+    ["minConcurrency"],
+  ),
 );
 
 /**
@@ -92,8 +96,8 @@ const schema = v.pipe(
  */
 export function thresholdRule(options: ThresholdRuleOptions = {}): ThresholdRulePolicy {
   const o = parseOptions(schema, options, "thresholdRule() options");
-  const low = Math.min(o.minConcurrency, o.maxConcurrency);
-  const high = Math.max(o.minConcurrency, o.maxConcurrency);
+  const low = o.minConcurrency;
+  const high = o.maxConcurrency;
   let state: ThresholdRuleState = "rule";
   let until = 0;
   let throttles = 0;

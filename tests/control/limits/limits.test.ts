@@ -37,6 +37,14 @@ describe("aimd()", () => {
     );
     assert.equal(limit.lastDecision, seen[0]);
   });
+  it("backs off to floor(limit * backoff) exactly, even where floating point falls short", () => {
+    // 90 x 0.7 is 62.99999999999999 in floating point.
+    const cases: [number, number, number][] = [[90, 0.7, 63], [170, 0.7, 119], [100, 0.57, 57]];
+    for (const [initial, backoff, after] of cases) {
+      const limit = aimd({ initial, backoff });
+      assert.equal(limit.update({ now: 0, rttMs: 1, inflight: initial, dropped: true }), after);
+    }
+  });
   it("adds 1 only when at least half the limit was in use", () => {
     const limit = aimd({ initial: 10 });
     assert.equal(limit.update(ok(0, 1, 4)), 10);
@@ -103,6 +111,15 @@ describe("vegas()", () => {
     limit.update(ok(0, 10, 20));
     assert.equal(limit.update({ now: 1, rttMs: 10, inflight: 20, dropped: true }), 19);
   });
+  it("counts a fast or timeless drop, and never learns its RTT as the no-load RTT", () => {
+    const limit = vegas({ initial: 20 });
+    limit.update(ok(0, 10, 20));
+    assert.equal(limit.update({ now: 1, rttMs: 5, inflight: 20, dropped: true }), 19);
+    assert.equal(limit.update({ now: 2, rttMs: 0, inflight: 20, dropped: true }), 18);
+    const before = limit.limit;
+    for (let i = 0; i < 5; i++) limit.update(ok(3 + i, 10, limit.limit));
+    assert.ok(limit.limit > before, `healthy 10-ms calls still grow it: ${limit.limit}`);
+  });
 });
 
 describe("gradient2()", () => {
@@ -131,5 +148,18 @@ describe("littlesLaw()", () => {
     // 100 calls a second at no-load latency: 100/s x (2.3 x 10 ms - 10 ms) = 1.3.
     for (let i = 1; i <= 20; i++) limit.update(ok(50 + i * 10, 10, 10));
     assert.equal(limit.limit, 1);
+  });
+  it("halves the limit for a window in which every call failed", () => {
+    const limit = littlesLaw({ probeSamples: 5, windowSamples: 5, windowMs: 100, initial: 10 });
+    for (let i = 1; i <= 5; i++) limit.update(ok(i, 10, 3));
+    // 1000 calls a second at 10 ms: 1000/s x (2.3 x 10 ms - 10 ms) = 13.
+    for (let i = 1; i <= 100; i++) limit.update(ok(5 + i, 10, 10));
+    assert.equal(limit.limit, 13);
+    const failed = (now: number) => ({ now, rttMs: 1, inflight: 13, dropped: true });
+    for (let i = 1; i <= 100; i++) limit.update(failed(105 + i));
+    assert.equal(limit.limit, 7, "an outage halves it");
+    assert.match(limit.lastDecision!.reason, /100 calls in a window, all dropped: halve/);
+    for (let i = 1; i <= 100; i++) limit.update(failed(205 + i));
+    assert.equal(limit.limit, 4, "and again");
   });
 });

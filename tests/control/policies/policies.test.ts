@@ -61,6 +61,14 @@ describe("thresholdRule()", () => {
     assert.equal(rule.ceiling(at(11_000, 1, 10, 0), 3), 3);
     assert.equal(rule.state, "rule");
   });
+  it("rejects minConcurrency above maxConcurrency instead of swapping them", () => {
+    assert.throws(
+      () => thresholdRule({ minConcurrency: 5, maxConcurrency: 2 }),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        /`minConcurrency` received 5, expected at most `maxConcurrency`/.test(error.message),
+    );
+  });
   it("rejects increaseBelow above reduceAbove, naming both", () => {
     assert.throws(
       () => thresholdRule({ increaseBelow: 80, reduceAbove: 50 }),
@@ -103,5 +111,26 @@ describe("policyLimit()", () => {
     assert.equal(limit.observe(at(1, 8, 10, 10)), 6);
     ceiling = Infinity;
     assert.equal(limit.observe(at(2, 8, 10, 10)), 20);
+  });
+
+  it("ignores a ceiling that is not a number, and never rounds one up past it", () => {
+    let ceiling: unknown = 4;
+    const policy = { ceiling: () => ceiling as number };
+    const limit = policyLimit({ policy, intervalMs: 0 });
+    assert.equal(limit.observe(at(0, 8, 10, 10)), 4);
+    ceiling = undefined;
+    assert.equal(limit.observe(at(1, 8, 10, 10)), 4);
+    ceiling = 5.6;
+    assert.equal(limit.observe(at(2, 8, 10, 10)), 5, "5.6 calls allowed means 5");
+  });
+
+  it("says what a policy is when given something else", () => {
+    assert.throws(
+      () => policyLimit({ policy: { ceiling: 5 } as never }),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        /`policy` received \{"ceiling":5\}, expected a ResourcePolicy \(an object with a ceiling/
+          .test(error.message),
+    );
   });
 });
