@@ -6,6 +6,7 @@
  */
 
 import type { Context, MiddlewareHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
 import * as v from "valibot";
 import { custom, hasMethods } from "../config/custom.ts";
 import { parseOptions } from "../config/parse.ts";
@@ -26,7 +27,8 @@ export interface AdaptiveLimitOptions {
   readonly retryAfter?: number;
   /**
    * How a finished request counts for the limit. The default: a thrown
-   * error or a 500, 501, 502 or other 5xx that is not about capacity is
+   * error (other than an `HTTPException`, which counts by its status, as
+   * Hono's `timeout()` throws a 504) or a 500, 501, 502 or other 5xx that is not about capacity is
    * `ignore` (a bug or a bad dependency says nothing about how many requests
    * this route can take); 503, 504 and 429 are `dropped` (something
    * downstream is overloaded or timed out: a congestion signal); anything
@@ -59,8 +61,9 @@ const schema = v.strictObject({
 
 /** The default {@link AdaptiveLimitOptions.classify}. */
 export function classifyResponse(c: Context, error: unknown): Outcome {
-  if (error !== undefined) return "ignore";
-  const status = c.res.status;
+  const exception = error instanceof HTTPException;
+  if (error !== undefined && !exception) return "ignore";
+  const status = exception ? error.status : c.res.status;
   if (status === 503 || status === 504 || status === 429) return "dropped";
   if (status >= 500) return "ignore";
   return "ok";

@@ -12,7 +12,8 @@ import type { Context, MiddlewareHandler } from "hono";
  * `Content-Length` says so, else as soon as the bytes read pass it.
  *
  * A body read here is left in `c.req.bodyCache` as text, so `c.req.json()`
- * and validators read it from there. The request is never rebuilt around
+ * and validators read it from there; a body an earlier middleware read
+ * through `c.req` is measured from that cache. The request is never rebuilt around
  * the bytes read (as Hono's `bodyLimit` does): `new Request(raw, ...)`
  * throws on the light request object `@hono/node-server` passes when it does
  * not override the global `Request`.
@@ -27,6 +28,11 @@ export function capBody(
     const declared = raw.headers.get("content-length");
     if (declared !== null && !raw.headers.has("transfer-encoding")) {
       return Number(declared) > maxBytes ? tooLarge(c) : next();
+    }
+    if (Object.keys(c.req.bodyCache).length > 0) {
+      // Read before us (a parent app's audit log): the stream is spent, the cache has it.
+      const size = new TextEncoder().encode(await c.req.text()).byteLength;
+      return size > maxBytes ? tooLarge(c) : next();
     }
     const reader = raw.body.getReader();
     const chunks: Uint8Array[] = [];

@@ -170,6 +170,10 @@ function mutate(c: Context, apply: () => Record<string, unknown>): Response {
  * Without an `observatory`, the app builds one with `observe()` that lives
  * as long as the components; pass your own to close it yourself.
  *
+ * Standing alone, an unknown path gets a JSON 404 listing the routes.
+ * Mounted with `app.route()`, it gets the outer app's 404: Hono calls only
+ * the outer app's `notFound` handler.
+ *
  * @example Mount the control surface next to an API
  * ```ts
  * import { Hono } from "hono";
@@ -193,7 +197,7 @@ function mutate(c: Context, apply: () => Record<string, unknown>): Response {
  * monitor.stop();
  * ```
  */
-export function createControlApp(options: ControlAppOptions): Hono {
+export function createControlApp(options: ControlAppOptions = {}): Hono {
   const o = resolveControlAppOptions(options);
   const observatory: Observatory = o.observatory ??
     observe({

@@ -38,7 +38,10 @@ export interface ControlAppOptions extends Components {
   readonly allowUnauthenticated?: boolean;
   /** Largest request body accepted, in bytes; larger ones get 413. @default {16384} */
   readonly maxBodyBytes?: number;
-  /** Milliseconds between keep-alive comments (and `tick` events) on `GET /events`. @default {15000} */
+  /**
+   * Milliseconds between keep-alive comments (and `tick` events) on `GET /events`; the
+   * default stays under `Bun.serve`'s 10-s idle timeout, which cuts a silent stream. @default {5000}
+   */
   readonly eventsHeartbeatMs?: number;
   /**
    * Epoch milliseconds, stamped on `tick` and `sample` events (the
@@ -71,6 +74,9 @@ const hasMethods = (input: unknown, ...names: string[]): boolean =>
   typeof input === "object" && input !== null &&
   names.every((name) => typeof (input as Record<string, unknown>)[name] === "function");
 
+/** Under `Bun.serve`'s default `idleTimeout` (10 s), which closes a stream with nothing to send. */
+const HEARTBEAT_MS = 5000;
+
 const schema = v.strictObject({
   monitor: v.optional(
     custom<unknown>(
@@ -96,8 +102,9 @@ const schema = v.strictObject({
   ),
   token: v.optional(
     custom<string>(
-      (input) => typeof input === "string" && input.length > 0 && !/\s/.test(input),
-      "a non-empty string without whitespace",
+      // A header carries bytes: a character outside printable ASCII cannot be sent as it is.
+      (input) => typeof input === "string" && /^[\x21-\x7e]+$/.test(input),
+      "a non-empty string of printable ASCII without spaces",
     ),
   ),
   allowUnauthenticated: v.optional(v.boolean(), false),
@@ -105,7 +112,7 @@ const schema = v.strictObject({
   // setTimeout fires at once past 2^31 - 1 ms.
   eventsHeartbeatMs: v.optional(
     v.pipe(v.number(), v.finite(), v.minValue(1), v.maxValue(2 ** 31 - 1)),
-    15_000,
+    HEARTBEAT_MS,
   ),
   clock: v.optional(
     custom<Clock>((input) => typeof input === "function", "a function returning epoch ms"),
@@ -120,8 +127,8 @@ const COMPONENT_FIELDS = ["monitor", "pools", "limiters", "batchSizers", "brakes
  * naming each bad field, its value and what was expected.
  */
 export function resolveControlAppOptions(input: unknown): ResolvedControlAppOptions {
-  const o = parseOptions(schema, input ?? {}, "createControlApp() options");
-  const options = input as ControlAppOptions;
+  const options = (input ?? {}) as ControlAppOptions;
+  const o = parseOptions(schema, options, "createControlApp() options");
   const given = COMPONENT_FIELDS.filter((field) => options[field] !== undefined);
   if (options.observatory !== undefined && given.length > 0) {
     const expected = "no components next to `observatory` (it already has its own)";

@@ -2,6 +2,8 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Hono } from "hono";
 import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { timeout } from "hono/timeout";
 import { ConfigError } from "../../src/config/config-error.ts";
 import { AdaptiveLimiter } from "../../src/control/limiter/adaptive-limiter.ts";
 import type { Outcome } from "../../src/control/limiter/permit.ts";
@@ -156,6 +158,26 @@ describe("adaptiveLimit()", () => {
     }
     const stats = limiter.stats();
     assert.deepEqual([stats.dropped, stats.ignored, stats.ok], [3, 2, 2]);
+    assert.equal(stats.inflight, 0);
+  });
+
+  it("counts a thrown HTTPException by its status: a timeout() 504 is dropped", async () => {
+    const limiter = new AdaptiveLimiter({ name: "api", limit: 4 });
+    const app = new Hono();
+    app.use("/api/*", adaptiveLimit(limiter));
+    app.use("/api/*", timeout(1));
+    app.get("/api/slow", () => new Promise<Response>(() => {}));
+    app.get("/api/busy", () => {
+      throw new HTTPException(503, { message: "downstream overloaded" });
+    });
+    app.get("/api/gone", () => {
+      throw new HTTPException(410);
+    });
+    assert.equal((await app.request("/api/slow")).status, 504);
+    assert.equal((await app.request("/api/busy")).status, 503);
+    assert.equal((await app.request("/api/gone")).status, 410);
+    const stats = limiter.stats();
+    assert.deepEqual([stats.dropped, stats.ignored, stats.ok], [2, 0, 1]);
     assert.equal(stats.inflight, 0);
   });
 

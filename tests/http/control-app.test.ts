@@ -7,7 +7,7 @@ import { CircuitBreaker } from "../../src/control/brake/circuit-breaker.ts";
 import { EmergencyBrake } from "../../src/control/brake/emergency-brake.ts";
 import { AdaptiveLimiter } from "../../src/control/limiter/adaptive-limiter.ts";
 import { createControlApp } from "../../src/http/control-app.ts";
-import type { ControlAppOptions } from "../../src/http/options.ts";
+import { type ControlAppOptions, resolveControlAppOptions } from "../../src/http/options.ts";
 import type { Figures } from "../../src/http/figures.ts";
 import { MetricsRegistry, PROMETHEUS_CONTENT_TYPE } from "../../src/metrics/registry.ts";
 import { ResourceMonitor } from "../../src/monitor/resource-monitor.ts";
@@ -508,6 +508,32 @@ describe("createControlApp() request checks", () => {
     await s.close();
   });
 
+  it("measures a body an outer app's middleware already read, from Hono's cache", async () => {
+    const s = setup({ maxBodyBytes: 64 });
+    const outer = new Hono();
+    const audit: string[] = [];
+    outer.use("*", async (c, next) => {
+      if (c.req.method !== "GET") audit.push(await c.req.text());
+      await next();
+    });
+    outer.route("/_headroom", s.app);
+    const put = (body: string) =>
+      outer.request("/_headroom/limiters/db", {
+        method: "PUT",
+        headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+        body,
+      });
+    const small = JSON.stringify({ mode: "static", limit: 3 });
+    const response = await put(small);
+    assert.equal(response.status, 200, await response.clone().text());
+    assert.equal(s.limiter.limit, 3);
+    const big = await put(JSON.stringify({ mode: "static", limit: 4, pad: "x".repeat(100) }));
+    assert.equal(big.status, 413);
+    assert.equal(s.limiter.limit, 3);
+    assert.equal(audit.length, 2);
+    await s.close();
+  });
+
   it("takes a body under the cap sent without a length (chunked) over a real socket", async () => {
     const s = setup({ maxBodyBytes: 64 });
     // node:http, serving through @hono/node-server without replacing the global Request.
@@ -607,6 +633,8 @@ describe("createControlApp() options", () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ token: "" }, "token"],
       [{ token: "two words" }, "token"],
+      // No client can put this in a header as it is.
+      [{ token: "pass\u20acword" }, "token"],
       [{ maxBodyBytes: 0 }, "maxBodyBytes"],
       [{ eventsHeartbeatMs: -1 }, "eventsHeartbeatMs"],
       [{ eventsHeartbeatMs: 2 ** 31 }, "eventsHeartbeatMs"],
@@ -622,6 +650,18 @@ describe("createControlApp() options", () => {
         path,
       );
     }
+  });
+
+  it("sends heartbeats on /events more often than Bun.serve's 10-s idle timeout", () => {
+    assert.ok(resolveControlAppOptions({}).eventsHeartbeatMs < 10_000);
+  });
+
+  it("takes no options at all, as an app with every field defaulted", async () => {
+    for (const none of [undefined, null]) {
+      const app = createControlApp(none as unknown as ControlAppOptions);
+      assert.equal((await app.request("/healthz")).status, 200);
+    }
+    assert.equal((await createControlApp().request("/healthz")).status, 200);
   });
 
   it("refuses components next to an observatory", () => {
