@@ -34,7 +34,8 @@ export function countWindow(size: number): OutcomeWindow {
 
 /**
  * The calls of the last `ms` milliseconds, kept in `buckets` slices: a call
- * leaves the window when its whole slice is older than `ms`.
+ * leaves the window once the start of its slice is `ms` old, so it counts
+ * for between `ms - ms / buckets` and `ms`.
  */
 export function timeWindow(ms: number, buckets = 10): OutcomeWindow {
   const width = ms / buckets;
