@@ -43,7 +43,7 @@ export class TaskError extends Error {
   }
 }
 
-/** The worker running the task crashed, exited or was terminated. */
+/** The worker running the task crashed, exited or was terminated, or no worker could start. */
 export class WorkerCrashedError extends Error {
   /** The task's name. */
   readonly task: string;
@@ -52,8 +52,7 @@ export class WorkerCrashedError extends Error {
   /** `detail` says what happened to the worker; `cause`, when given, is the underlying error. */
   constructor(task: string, detail: string, exitCode: number | undefined, cause?: unknown) {
     super(
-      `Task "${task}" was lost: ${detail}. The worker was replaced; the task is safe to retry ` +
-        `if it is idempotent`,
+      `Task "${task}" was lost: ${detail}. It is safe to retry if it is idempotent`,
       cause === undefined ? undefined : { cause },
     );
     this.name = "WorkerCrashedError";
