@@ -1,8 +1,55 @@
 import { builtin } from "./builtins.ts";
-import { createCachedFileReader } from "./file-reader.ts";
+import { type CachedFileReader, createCachedFileReader } from "./file-reader.ts";
 import { statmRss } from "./statm.ts";
+import type * as NodeFs from "node:fs";
 import type { HostProbe, Probe } from "./compose.ts";
+import type { ReadText } from "./linux/mod.ts";
+import { countCpuList } from "./linux/parse.ts";
 import type { RuntimeName, SpawnOptions, WorkerLike } from "./types.ts";
+
+/**
+ * One reader for the whole process, whatever the number of adapters: each
+ * keeps its `/proc` and `/sys` descriptors open for good, so a reader per
+ * adapter (a monitor or pool each) leaked about 20 descriptors apiece.
+ */
+const readers = new WeakMap<object, CachedFileReader>();
+
+function sharedReader(fs: typeof NodeFs): CachedFileReader {
+  let reader = readers.get(fs);
+  if (reader === undefined) readers.set(fs, reader = createCachedFileReader(fs));
+  return reader;
+}
+
+/**
+ * The CPUs this process may run on, from `Cpus_allowed_list` in
+ * `/proc/self/status`; `runtimeCount` (`os.availableParallelism()`) when that
+ * cannot be read (Deno without `--allow-read`). On Node 24, Deno and Bun,
+ * `availableParallelism()` already divides by a cgroup v2 CPU quota, rounded
+ * down, so as affinity it would defeat `rounding: "ceil"` and differ from Node 20.
+ */
+export function allowedCpus(readText: ReadText, runtimeCount: () => number): Probe<number> {
+  const STATUS = "/proc/self/status Cpus_allowed_list";
+  let source = STATUS;
+  return {
+    get source(): string {
+      return source;
+    },
+    read(): number {
+      try {
+        const list = /^Cpus_allowed_list:\s*(\S+)/m.exec(readText("/proc/self/status"))?.[1];
+        const count = list === undefined ? undefined : countCpuList(list);
+        if (count !== undefined) {
+          source = STATUS;
+          return count;
+        }
+      } catch {
+        // Unreadable: the runtime's own count.
+      }
+      source = "os.availableParallelism()";
+      return runtimeCount();
+    },
+  };
+}
 
 /**
  * The probes every runtime with Node's built-ins shares (Node, Deno, Bun).
@@ -16,7 +63,7 @@ export function nodeCompatibleHost(
   const fs = builtin("node:fs");
   const proc = builtin("node:process");
   const probe = <T>(source: string, fn: () => T | undefined): Probe<T> => ({ source, read: fn });
-  const files = fs ? createCachedFileReader(fs) : undefined;
+  const files = fs ? sharedReader(fs) : undefined;
   const linux = proc?.platform === "linux";
   return {
     name,
@@ -25,7 +72,9 @@ export function nodeCompatibleHost(
     ...(os
       ? {
         logical: probe("os.cpus().length", () => os.cpus().length || undefined),
-        affinity: probe("os.availableParallelism()", () => os.availableParallelism()),
+        affinity: linux && files
+          ? allowedCpus(files.read, () => os.availableParallelism())
+          : probe("os.availableParallelism()", () => os.availableParallelism()),
         totalMemory: probe("os.totalmem()", () => os.totalmem() || undefined),
         freeMemory: probe("os.freemem()", () => os.freemem() || undefined),
         loadAverage: probe("os.loadavg()", () => {

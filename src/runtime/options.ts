@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { custom } from "../config/custom.ts";
 import { parseOptions } from "../config/parse.ts";
 import type { CpuRounding } from "./effective.ts";
 
@@ -28,9 +29,9 @@ export interface ResolvedRuntimeAdapterOptions {
 
 const schema = v.strictObject({
   root: v.optional(
-    v.pipe(
-      v.string(),
-      v.startsWith("/", "an absolute path starting with /"),
+    custom<string>(
+      (input) => typeof input === "string" && input.startsWith("/"),
+      "an absolute path starting with /",
     ),
     "/",
   ),

@@ -18,7 +18,8 @@ interface ChromeMemory {
  * for CPUs, `navigator.deviceMemory` (an approximate figure, Chromium only)
  * for host memory, the JS heap as the closest thing to RSS where exposed, and
  * module Web Workers where `Worker` exists. There are no cgroups, load
- * average or PSI here; `degraded` says so. On workerd
+ * average or PSI here: those figures are `undefined`, which means "none",
+ * not a failed read, so `degraded` stays empty. On workerd
  * (`navigator.userAgent` "Cloudflare-Workers") the CPU count of 1 is what
  * the platform reports, and there are no workers.
  *

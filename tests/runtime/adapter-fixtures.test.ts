@@ -81,5 +81,9 @@ describe("createRuntimeAdapter({ root }) on fixture layouts", () => {
           error.message.includes(field),
       );
     }
+    assert.throws(
+      () => createRuntimeAdapter({ root: "fixtures" }),
+      /`root` received "fixtures", expected an absolute path starting with \//,
+    );
   });
 });

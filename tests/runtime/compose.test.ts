@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { composeAdapter } from "../../src/runtime/compose.ts";
+import { allowedCpus } from "../../src/runtime/node-host.ts";
 import { resolveRuntimeAdapterOptions } from "../../src/runtime/options.ts";
 
 const noWorkers = (): never => {
@@ -28,5 +29,22 @@ describe("composeAdapter() without Linux", () => {
       "memory.total: not reported by workerd",
       "memory.rss: performance.memory failed: not here",
     ]);
+  });
+});
+
+describe("allowedCpus()", () => {
+  it("counts Cpus_allowed_list, not a runtime count already divided by a CPU quota", () => {
+    const status = "Name:\tnode\nCpus_allowed:\t3\nCpus_allowed_list:\t0-1,4\n";
+    // Node 24, Deno and Bun answer floor(quota) = 1 under a 1.5-CPU cgroup v2 quota.
+    const probe = allowedCpus(() => status, () => 1);
+    assert.equal(probe.read(), 3);
+    assert.equal(probe.source, "/proc/self/status Cpus_allowed_list");
+  });
+  it("falls back to the runtime's count, and says so, when the file cannot be read", () => {
+    const probe = allowedCpus(() => {
+      throw new Error("PermissionDenied");
+    }, () => 2);
+    assert.equal(probe.read(), 2);
+    assert.equal(probe.source, "os.availableParallelism()");
   });
 });

@@ -2,7 +2,7 @@
 // files and the runtime's own APIs say, read here independently and simply.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import { createRuntimeAdapter } from "../../mod.ts";
 
@@ -73,8 +73,14 @@ describe(
     it("reports the runtime's own CPU counts", () => {
       const cpu = adapter.cpu();
       assert.equal(cpu.logical, os.cpus().length);
-      assert.equal(cpu.affinity, os.availableParallelism());
-      assert.ok(cpu.effective >= 1 && cpu.effective <= os.availableParallelism());
+      // The CPUs this process may run on, before any quota.
+      const allowed = /^Cpus_allowed_list:\s*(\S+)/m.exec(text("/proc/self/status")!)![1]!
+        .split(",").reduce((n, range) => {
+          const [a = "", b = a] = range.split("-");
+          return n + Number(b) - Number(a) + 1;
+        }, 0);
+      assert.equal(cpu.affinity, allowed);
+      assert.ok(cpu.effective >= 1 && cpu.effective <= allowed);
     });
 
     it("reports the CPU quota the cgroup files give", () => {
@@ -127,6 +133,21 @@ describe(
       for (let i = 0; i < 2e6; i++) x += i;
       const second = adapter.cpuTime();
       assert.ok(x > 0 && first !== undefined && second !== undefined && second >= first);
+    });
+
+    it("shares its open /proc and /sys files with every other adapter of the process", () => {
+      const open = (): number => readdirSync("/proc/self/fd").length;
+      const read = (a: ReturnType<typeof createRuntimeAdapter>): void => {
+        a.cpu();
+        a.memory();
+        a.cpuTime();
+        a.pressure();
+      };
+      read(createRuntimeAdapter());
+      const before = open();
+      for (let i = 0; i < 20; i++) read(createRuntimeAdapter());
+      // Each adapter kept about 20 descriptors of its own, for good.
+      assert.ok(open() - before < 5, `${open() - before} more descriptors open`);
     });
   },
 );
