@@ -135,7 +135,11 @@ export interface WorkerLike {
   postMessage(message: unknown, transfer?: readonly Transferable[]): void;
   /** Sets the handlers; a later call replaces earlier ones. */
   listen(handlers: WorkerHandlers): void;
-  /** Stops the worker; resolves once it has stopped. `exit` is reported once either way. */
+  /**
+   * Stops the worker; resolves once it has stopped. `exit` is reported once either way.
+   * On Deno (2.x), a worker stuck in a synchronous loop keeps running after this resolves:
+   * Deno cannot interrupt it.
+   */
   terminate(): Promise<void>;
   /** Lets the process exit while this worker lives (no-op where not supported). */
   unref(): void;
