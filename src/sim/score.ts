@@ -117,7 +117,10 @@ function meanLimit(result: RunResult): number {
 /** Scores `result` on `scenario` against `oracle`. */
 export function score(scenario: Scenario, result: RunResult, oracle: Oracle): Score {
   const goodput = result.successes / Math.max(1, oracle.result.successes);
-  const p99 = result.p99Ms / Math.max(1e-9, oracle.result.p99Ms);
+  // No success has no p99: a run that served nothing must not score the best p99 there is.
+  const p99 = result.successes === 0
+    ? Infinity
+    : result.p99Ms / Math.max(1e-9, oracle.result.p99Ms);
   const reversalsPerMinute = countReversals(result.traceLimit) / (result.durationMs / 60_000);
   const wastedPerSuccess = result.wasted / Math.max(1, result.successes);
   const changes = changeTimes(scenario);

@@ -81,6 +81,14 @@ describe("scoring", () => {
     assert.equal(settleSeconds(result, 40_000, 80_000, [4, 6]), Infinity, "never in band");
     assert.equal(settleSeconds(result, 40_000, 45_000, [4, 6]), Infinity, "nor in a short phase");
   });
+  it("fails p99 for a run with no successes, which has no p99", () => {
+    const scenario = reduced("cpu-saturation", 10_000);
+    const oracle = sweepOracle(scenario, [4]);
+    const none = { ...simulate(scenario, fixed({ limit: 4 })), successes: 0, p99Ms: 0 };
+    const s = score(scenario, none, oracle);
+    assert.equal(s.p99, Infinity);
+    assert.ok(s.failures.includes("p99"), s.failures.join(", "));
+  });
 });
 
 describe("the scenario sets", () => {
