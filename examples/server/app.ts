@@ -11,6 +11,7 @@ import {
   headroomLimit,
   type Limit,
   PoolClosedError,
+  QueueFullError,
   ResourceMonitor,
   type RuntimeAdapter,
   WorkerPool,
@@ -68,11 +69,15 @@ export interface Example {
 
 const MAX_KIB = 4096;
 const MAX_RECORDS = 50_000;
+/** 50,000 records take about 3 MB of JSON; a declared body past this is refused unread. */
+const MAX_IMPORT_BYTES = 16 * 1024 * 1024;
+/** Bounds that keep a sum of 50,000 products finite. */
+const MAX_AMOUNT = 1e9;
 
 const Record = v.strictObject({
   id: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
-  quantity: v.pipe(v.number(), v.integer(), v.minValue(0)),
-  price: v.pipe(v.number(), v.finite(), v.minValue(0)),
+  quantity: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_AMOUNT)),
+  price: v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(MAX_AMOUNT)),
 });
 const Records = v.pipe(v.array(Record), v.minLength(1), v.maxLength(MAX_RECORDS));
 
@@ -208,6 +213,9 @@ export function createExample(options: ExampleOptions): Example {
   work.get("/export/:kib", (c) => exportTask(c, 0));
   work.get("/report/:kib", (c) => exportTask(c, downstreamMs));
   work.post("/import", async (c) => {
+    if (Number(c.req.header("content-length") ?? 0) > MAX_IMPORT_BYTES) {
+      return c.json({ error: `body: larger than ${MAX_IMPORT_BYTES} bytes` }, 413);
+    }
     let body: unknown;
     try {
       body = await c.req.json();
@@ -217,6 +225,9 @@ export function createExample(options: ExampleOptions): Example {
     const parsed = v.safeParse(Records, body);
     if (!parsed.success) return c.json({ error: issuesText(parsed.issues) }, 400);
     const records: readonly ImportRecord[] = parsed.output;
+    // When one batch fails, the rest of this request's batches are cancelled, not left to run.
+    const failed = new AbortController();
+    const signal = AbortSignal.any([c.req.raw.signal, failed.signal]);
     const batches: Promise<ImportResult>[] = [];
     const sizes: number[] = [];
     for (let i = 0; i < records.length;) {
@@ -226,13 +237,17 @@ export function createExample(options: ExampleOptions): Example {
       sizes.push(batch.length);
       const started = performance.now();
       batches.push(
-        pool.run<ImportResult>("import", batch, { signal: c.req.raw.signal }).then((r) => {
+        pool.run<ImportResult>("import", batch, { signal }).then((r) => {
           sizer.record("import", { items: batch.length, durationMs: performance.now() - started });
           return r;
         }),
       );
     }
-    const results = await Promise.all(batches);
+    const results = await Promise.all(batches).catch(async (error: unknown) => {
+      failed.abort(error);
+      await Promise.allSettled(batches);
+      throw error;
+    });
     const total = results.reduce((sum, r) => sum + r.total, 0);
     return c.json({
       records: records.length,
@@ -245,6 +260,10 @@ export function createExample(options: ExampleOptions): Example {
   app.onError((error, c) => {
     if (c.req.raw.signal.aborted) return new Response(null, { status: 499 });
     if (error instanceof PoolClosedError) return c.json({ error: "shutting down" }, 503);
+    if (error instanceof QueueFullError) {
+      c.header("Retry-After", "1");
+      return c.json({ error: `the work queue is full (${error.maxQueue} tasks wait)` }, 503);
+    }
     console.error(error);
     return c.json({ error: "internal error" }, 500);
   });

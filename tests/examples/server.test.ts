@@ -2,6 +2,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createExample, type Example } from "../../examples/server/app.ts";
 import { exportData, importBatch } from "../../examples/server/worker.ts";
+import { QueueFullError } from "../../src/pool/errors.ts";
 import { createRuntimeAdapter } from "../../src/runtime/mod.ts";
 
 const TOKEN = "example-test-token";
@@ -89,6 +90,60 @@ describe("the example server", () => {
     assert.match((await response.json() as { error: string }).error, /^1\.quantity: /);
     const notJson = await example.app.request("/import", { method: "POST", body: "{" });
     assert.equal(notJson.status, 400);
+  });
+
+  it("refuses amounts whose sum would not be finite, and a declared body too large to read", async () => {
+    const huge = [{ id: "a", quantity: 1e200, price: 1e200 }];
+    const response = await example.app.request("/import", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(huge),
+    });
+    assert.equal(response.status, 400);
+    assert.match((await response.json() as { error: string }).error, /^0\.quantity: /);
+    const big = await example.app.request("/import", {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-length": String(64 * 2 ** 20) },
+      body: "[]",
+    });
+    assert.equal(big.status, 413);
+  });
+
+  it("answers a full work queue with 503 and Retry-After, and cancels the import's other batches", async () => {
+    const pool = example.pool;
+    const run = pool.run.bind(pool);
+    let calls = 0;
+    const cancelled: boolean[] = [];
+    // The second batch finds the queue full; the others wait until they are cancelled.
+    pool.run = ((_task: string, _payload: unknown, options?: { signal?: AbortSignal }) => {
+      if (++calls === 2) return Promise.reject(new QueueFullError(1024, 1024, 3));
+      return new Promise((_, reject) => {
+        options?.signal?.addEventListener("abort", () => {
+          cancelled.push(true);
+          reject(options.signal!.reason);
+        });
+      });
+    }) as typeof pool.run;
+    try {
+      example.sizer.register("import", { mode: "fixed", defaultSize: 100 });
+      const response = await example.app.request("/import", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(records(300)),
+      });
+      assert.equal(response.status, 503);
+      assert.equal(response.headers.get("retry-after"), "1");
+      assert.match((await response.json() as { error: string }).error, /queue is full/);
+      assert.equal(cancelled.length, 2, "the batches still waiting were cancelled");
+    } finally {
+      pool.run = run;
+      example.sizer.register("import", {
+        budgetMs: 50,
+        minSize: 100,
+        maxSize: 20_000,
+        defaultSize: 1000,
+      });
+    }
   });
 
   it("mounts the control surface at /_headroom", async () => {
