@@ -152,7 +152,8 @@ function mutate(c: Context, apply: () => Record<string, unknown>): Response {
  *   or pressure is critical, with the reasons;
  * - `GET /status`: the Observatory's report as JSON;
  * - `GET /metrics`: Prometheus text;
- * - `GET /events`: server-sent `status`, `tick`, `sample` and `decision` events.
+ * - `GET /events`: server-sent `status`, `tick`, `sample` and `decision` events
+ *   (open streams end when `signal` aborts).
  *
  * Mutations, which need `Authorization: Bearer <token>` (401 without, 403
  * with a wrong one or when no token is configured and
@@ -267,7 +268,17 @@ export function createControlApp(options: ControlAppOptions = {}): Hono {
         "Cache-Control": "no-cache",
       });
     }
-    return streamEvents(c, observatory, { heartbeatMs: o.eventsHeartbeatMs, now: o.clock });
+    if (o.signal?.aborted) {
+      return c.json(
+        { error: `Cannot ${action(c)}: the server is shutting down` } satisfies Problem,
+        503,
+      );
+    }
+    return streamEvents(c, observatory, {
+      heartbeatMs: o.eventsHeartbeatMs,
+      now: o.clock,
+      ...(o.signal === undefined ? {} : { signal: o.signal }),
+    });
   });
 
   const auth = requireToken({ token: o.token, allowUnauthenticated: o.allowUnauthenticated });

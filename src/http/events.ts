@@ -32,6 +32,8 @@ export interface EventsOptions {
   readonly scheduler?: Scheduler;
   /** Epoch milliseconds, stamped on `tick` and `sample` events. @default {Date.now} */
   readonly now?: () => number;
+  /** Ends the stream when it aborts (a server shutting down). */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -46,7 +48,8 @@ export interface EventsOptions {
  * - a `: heartbeat` comment every `heartbeatMs`, so proxies keep the
  *   connection open.
  *
- * Listeners and the heartbeat timer are removed when the client goes away.
+ * The stream ends when `signal` aborts. Listeners and the heartbeat timer
+ * are removed when the client goes away or the stream ends.
  * A client too slow to take its events loses `sample` and `tick` events,
  * never `decision` ones.
  */
@@ -91,13 +94,19 @@ export function streamEvents(
       tick(true);
       timer = scheduler.set(heartbeat, options.heartbeatMs);
     };
+    const signal = options.signal;
+    if (signal?.aborted) return;
+    // Returning from this callback ends the response; a client's disconnect aborts the stream.
     const closed = new Promise<void>((resolve) => {
-      stream.onAbort(() => {
+      const finish = (): void => {
+        signal?.removeEventListener("abort", finish);
         observatory.removeEventListener("sample", onSample);
         observatory.removeEventListener("decision", onDecision);
         scheduler.clear(timer);
         resolve();
-      });
+      };
+      stream.onAbort(finish);
+      signal?.addEventListener("abort", finish);
     });
     write("retry: 2000\n\n", false);
     send("status", observatory.status(), false);

@@ -48,6 +48,12 @@ export interface ControlAppOptions extends Components {
    * dashboard's time axis). Tests and demos pass `() => t`. @default {Date.now}
    */
   readonly clock?: Clock;
+  /**
+   * Aborting it ends every open `GET /events` stream and answers new ones
+   * with 503, so a server shutting down can drain: an event stream never
+   * ends by itself.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** {@link ControlAppOptions} checked, with every default filled in. */
@@ -60,6 +66,7 @@ export interface ResolvedControlAppOptions {
   readonly maxBodyBytes: number;
   readonly eventsHeartbeatMs: number;
   readonly clock: Clock;
+  readonly signal: AbortSignal | undefined;
 }
 
 const record = (what: string) =>
@@ -118,6 +125,9 @@ const schema = v.strictObject({
     custom<Clock>((input) => typeof input === "function", "a function returning epoch ms"),
     () => Date.now,
   ),
+  signal: v.optional(
+    custom<AbortSignal>((input) => input instanceof AbortSignal, "an AbortSignal"),
+  ),
 });
 
 const COMPONENT_FIELDS = ["monitor", "pools", "limiters", "batchSizers", "brakes"] as const;
@@ -155,5 +165,6 @@ export function resolveControlAppOptions(input: unknown): ResolvedControlAppOpti
     maxBodyBytes: o.maxBodyBytes,
     eventsHeartbeatMs: o.eventsHeartbeatMs,
     clock: o.clock,
+    signal: o.signal,
   };
 }

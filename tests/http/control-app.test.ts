@@ -640,6 +640,7 @@ describe("createControlApp() options", () => {
       [{ eventsHeartbeatMs: 2 ** 31 }, "eventsHeartbeatMs"],
       [{ allowUnauthenticated: "yes" }, "allowUnauthenticated"],
       [{ limiters: [] }, "limiters"],
+      [{ signal: new AbortController() }, "signal"],
       [{ tokn: "x" }, "tokn"],
     ];
     for (const [options, path] of cases) {
@@ -765,6 +766,45 @@ describe("createControlApp() GET /events", () => {
     assert.equal(head.headers.get("content-type"), "text/event-stream");
     assert.equal(head.body, null);
     assert.deepEqual(Object.fromEntries(listening), { sample: 0, decision: 0 });
+    observatory.close();
+  });
+
+  it("ends open streams when its signal aborts, and answers new ones with 503", async () => {
+    const limiter = new AdaptiveLimiter({ name: "db", limit: 5 });
+    const observatory = observe({ limiters: { db: limiter } });
+    let listening = 0;
+    const add = observatory.addEventListener.bind(observatory);
+    const remove = observatory.removeEventListener.bind(observatory);
+    observatory.addEventListener = (...args: unknown[]) => {
+      listening++;
+      (add as (...args: unknown[]) => void)(...args);
+    };
+    observatory.removeEventListener = (...args: unknown[]) => {
+      listening--;
+      (remove as (...args: unknown[]) => void)(...args);
+    };
+    const shutdown = new AbortController();
+    const app = createControlApp({ observatory, token: TOKEN, signal: shutdown.signal });
+    const reader = (await app.request("/events")).body!.getReader();
+    const chunks: string[] = [];
+    const decoder = new TextDecoder();
+    const rest = (async () => {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        chunks.push(decoder.decode(value));
+      }
+    })();
+    // Wait until the stream has started (its status event), then shut down.
+    while (!chunks.join("").includes("event: status")) await new Promise((r) => setTimeout(r, 1));
+    assert.equal(listening, 2);
+    shutdown.abort();
+    await rest; // the body ends: a server draining its connections can finish
+    assert.equal(listening, 0, "sample and decision listeners are removed");
+    const late = await app.request("/events");
+    assert.equal(late.status, 503);
+    assert.match(String((await json(late))["error"]), /shutting down/);
+    assert.equal((await app.request("/status")).status, 200, "other reads still answer");
     observatory.close();
   });
 });
