@@ -8,7 +8,35 @@ type Fetch = (request: Request) => Response | Promise<Response>;
 /** A running server. */
 export interface Served {
   readonly url: string;
-  close(): Promise<void>;
+  /**
+   * Stops taking connections, lets requests in flight finish for up to
+   * `drainMs` (0, the default: none), then cuts off what remains; resolves
+   * when the server is closed or, on Deno, which cannot cut requests off,
+   * at the deadline.
+   */
+  close(drainMs?: number): Promise<void>;
+}
+
+/**
+ * Settles with `closed` or, after `drainMs`, runs `force` and settles with
+ * what it returns; the deadline's timer does not outlive the drain.
+ */
+function drain(
+  closed: Promise<void>,
+  drainMs: number,
+  force: () => Promise<void> | void,
+): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<void>((resolve, reject) => {
+    timer = setTimeout(() => {
+      try {
+        resolve(force());
+      } catch (error) {
+        reject(error);
+      }
+    }, drainMs);
+  });
+  return Promise.race([closed, deadline]).finally(() => clearTimeout(timer));
 }
 
 interface DenoServe {
@@ -29,23 +57,42 @@ export async function serve(fetch: Fetch, hostname: string, port: number): Promi
   const g = globalThis as { Deno?: DenoServe; Bun?: BunServe };
   if (g.Deno) {
     const server = g.Deno.serve({ hostname, port, onListen: () => {} }, fetch);
+    let closing: Promise<void> | undefined;
     return {
       url: `http://${hostname}:${server.addr.port}`,
-      close: () => server.shutdown(),
+      // shutdown() stops listening and waits for the requests in flight;
+      // Deno has nothing to end them sooner, so past the deadline they are
+      // left to the process's exit.
+      close: (drainMs = 0) => drain(closing ??= server.shutdown(), drainMs, () => {}),
     };
   }
   if (g.Bun) {
     // idleTimeout 0: server-sent event streams stay open.
     const server = g.Bun.serve({ hostname, port, fetch, idleTimeout: 0 });
+    let stopping: Promise<void> | undefined;
     return {
       url: `http://${hostname}:${server.port}`,
-      close: async () => void await server.stop(true),
+      // stop(false) stops listening and resolves once the requests in
+      // flight are answered; stop(true) ends them.
+      close: (drainMs = 0) =>
+        drain(
+          stopping ??= Promise.resolve(server.stop(false)),
+          drainMs,
+          async () => void await server.stop(true),
+        ),
     };
   }
   // Node runs only this server, so @hono/node-server may put its lighter
   // Request and Response in place of the global ones: about a fifth less
   // main-thread time per request under load.
   return await serveNodeHttp(fetch, hostname, port, true);
+}
+
+/** What a drain needs of node:http's ServerResponse. */
+interface NodeResponse {
+  shouldKeepAlive: boolean;
+  readonly headersSent: boolean;
+  once(event: "close", listener: () => void): unknown;
 }
 
 /**
@@ -71,12 +118,38 @@ export async function serveNodeHttp(
     );
     server.once("error", reject);
   });
+  let closed: Promise<void> | undefined;
+  const idle = (): void => {
+    if ("closeIdleConnections" in server) server.closeIdleConnections();
+  };
+  // The responses being written, so a drain can close each kept-alive
+  // connection as its response ends rather than at its idle timeout.
+  const writing = new Set<NodeResponse>();
+  server.on("request", (_request: unknown, response: NodeResponse) => {
+    if (closed !== undefined) response.shouldKeepAlive = false;
+    writing.add(response);
+    response.once("close", () => {
+      writing.delete(response);
+      if (closed !== undefined) idle();
+    });
+  });
   return {
     url: `http://${hostname}:${actual}`,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: (drainMs = 0) => {
+      // close() stops listening and resolves once every connection has
+      // ended: idle ones end now, busy ones once their responses are
+      // written (with "Connection: close") or at the deadline.
+      closed ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
+        for (const response of writing) {
+          if (!response.headersSent) response.shouldKeepAlive = false;
+        }
+        idle();
+      });
+      return drain(closed, drainMs, () => {
         if ("closeAllConnections" in server) server.closeAllConnections();
-      }),
+        return closed;
+      });
+    },
   };
 }

@@ -2,8 +2,9 @@
 // real socket in every runtime: `serve` (Deno.serve, Bun.serve, or
 // @hono/node-server on Node; what `npm start` uses) and `serveNodeHttp`
 // (@hono/node-server on any runtime; the dashboard test's server). Bodies
-// pass both ways, event streams stream, and the request's signal aborts when
-// the client leaves before the response.
+// pass both ways, event streams stream, the request's signal aborts when the
+// client leaves before the response, and close() drains: requests in flight
+// finish, up to its deadline.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { serve, serveNodeHttp } from "../../examples/server/serve.ts";
@@ -126,5 +127,52 @@ function serverTests(listen: Listen): void {
       }
       assert.equal(text, "data: first\n\ndata: second\n\n");
     });
+  });
+
+  it("close() lets a request in flight finish and send its whole response", async () => {
+    const entered = later();
+    const release = later();
+    const body = "x".repeat(200_000);
+    const handler: Handler = async () => {
+      entered.resolve();
+      await release.promise;
+      return new Response(body);
+    };
+    const served = await listen(handler, "127.0.0.1", 0);
+    try {
+      const answer = fetch(`${served.url}/slow`).then(async (r) => [r.status, await r.text()]);
+      await entered.promise;
+      const closing = served.close(60_000);
+      // The handler answers only after close() began.
+      release.resolve();
+      const [status, text] = await answer;
+      assert.equal(status, 200);
+      assert.equal(text, body);
+      await closing;
+    } finally {
+      release.resolve();
+      await served.close();
+    }
+  });
+
+  it("close() resolves at its deadline while a request never finishes", async () => {
+    const entered = later();
+    const release = later();
+    const handler: Handler = async () => {
+      entered.resolve();
+      await release.promise;
+      return new Response("too late");
+    };
+    const served = await listen(handler, "127.0.0.1", 0);
+    const answer = fetch(`${served.url}/stuck`).then((r) => r.text(), (e: unknown) => e);
+    try {
+      await entered.promise;
+      // Resolves only at the deadline: without one the test times out.
+      await served.close(50);
+    } finally {
+      // Node and Bun cut the request off; Deno, which cannot, answers it now.
+      release.resolve();
+      await answer;
+    }
   });
 }

@@ -1,7 +1,12 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createExample, type Example } from "../../examples/server/app.ts";
-import { exportData, importBatch } from "../../examples/server/worker.ts";
+import {
+  exportData,
+  importBatch,
+  type ImportRecord,
+  type TimedImportResult,
+} from "../../examples/server/worker.ts";
 import { QueueFullError } from "../../src/pool/errors.ts";
 import { createRuntimeAdapter } from "../../src/runtime/mod.ts";
 
@@ -9,6 +14,43 @@ const TOKEN = "example-test-token";
 
 function records(n: number): { id: string; quantity: number; price: number }[] {
   return Array.from({ length: n }, (_, i) => ({ id: `r${i}`, quantity: i % 7, price: 1.25 }));
+}
+
+/** A promise with its resolve function outside. */
+function later<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/** A POST of `body` streamed without a length, as a chunked upload arrives. */
+function upload(path: string, body: ReadableStream<Uint8Array>): Request {
+  return new Request(`http://localhost${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body,
+    duplex: "half",
+  } as RequestInit);
+}
+
+/** Posts `n` records to `/import` with the batch size fixed at 100 (see {@link restoreSizer}). */
+function importInBatchesOf100(example: Example, n: number): Promise<Response> {
+  example.sizer.register("import", { mode: "fixed", defaultSize: 100 });
+  return Promise.resolve(example.app.request("/import", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(records(n)),
+  }));
+}
+
+/** Registers the example's own `import` batch operation again, after a test replaced it. */
+function restoreSizer(example: Example): void {
+  example.sizer.register("import", {
+    budgetMs: 50,
+    minSize: 100,
+    maxSize: 20_000,
+    defaultSize: 1000,
+  });
 }
 
 describe("the example server", () => {
@@ -78,6 +120,65 @@ describe("the example server", () => {
     assert.equal(body.total, importBatch(input).total);
   });
 
+  it("times an import batch in the worker and feeds the sizer that time, not the wait in the queue", async () => {
+    const batch = records(10);
+    const result = await example.pool.run<TimedImportResult>("import", batch);
+    assert.equal(result.total, importBatch(batch).total);
+    assert.ok(Number.isFinite(result.ms) && result.ms >= 0, `ms: ${result.ms}`);
+
+    const pool = example.pool;
+    const run = pool.run.bind(pool);
+    // Every batch waits in the "queue" until the last one is submitted, then
+    // reports 1 ms of work, as a busy pool's worker would.
+    const submitted: (() => void)[] = [];
+    pool.run =
+      ((_task: string, payload: readonly ImportRecord[]) =>
+        new Promise<TimedImportResult>((resolve) => {
+          submitted.push(() => resolve({ ...importBatch(payload), ms: 1 }));
+          if (submitted.length === 3) { for (const done of submitted) done(); }
+        })) as typeof pool.run;
+    try {
+      const response = await importInBatchesOf100(example, 300);
+      assert.equal(response.status, 200);
+      assert.deepEqual((await response.json() as { batches: number[] }).batches, [100, 100, 100]);
+      const stats = example.sizer.stats("import");
+      assert.equal(stats.batches, 3);
+      assert.equal(stats.meanDurationMs, 1, "the worker's time, without the wait");
+    } finally {
+      pool.run = run;
+      restoreSizer(example);
+    }
+  });
+
+  it("refuses a chunked import body past 16 MiB with 413, leaving the rest unread", async () => {
+    const mib = new Uint8Array(2 ** 20).fill(0x20); // JSON whitespace
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent === 0) controller.enqueue(new TextEncoder().encode("["));
+        controller.enqueue(mib.slice());
+        if (++sent === 64) controller.close();
+      },
+    }, { highWaterMark: 0 });
+    const response = await example.app.request(upload("/import", body));
+    assert.equal(response.status, 413);
+    assert.match((await response.json() as { error: string }).error, /larger than 16777216 bytes/);
+    assert.ok(sent < 64, `read ${sent} MiB of 64`);
+    const small = new TextEncoder().encode(JSON.stringify(records(20)));
+    const chunked = await example.app.request(upload(
+      "/import",
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(small.subarray(0, 7));
+          controller.enqueue(small.subarray(7));
+          controller.close();
+        },
+      }),
+    ));
+    assert.equal(chunked.status, 200);
+    assert.equal((await chunked.json() as { records: number }).records, 20);
+  });
+
   it("names the bad field of an import", async () => {
     const input: unknown[] = records(3);
     (input[1] as { quantity: unknown }).quantity = "two";
@@ -125,24 +226,14 @@ describe("the example server", () => {
       });
     }) as typeof pool.run;
     try {
-      example.sizer.register("import", { mode: "fixed", defaultSize: 100 });
-      const response = await example.app.request("/import", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(records(300)),
-      });
+      const response = await importInBatchesOf100(example, 300);
       assert.equal(response.status, 503);
       assert.equal(response.headers.get("retry-after"), "1");
       assert.match((await response.json() as { error: string }).error, /queue is full/);
       assert.equal(cancelled.length, 2, "the batches still waiting were cancelled");
     } finally {
       pool.run = run;
-      example.sizer.register("import", {
-        budgetMs: 50,
-        minSize: 100,
-        maxSize: 20_000,
-        defaultSize: 1000,
-      });
+      restoreSizer(example);
     }
   });
 
@@ -201,6 +292,61 @@ describe("the example server with a fixed limit", () => {
       }
       permit.release();
       assert.equal((await waiting).status, 200);
+    } finally {
+      await example.close();
+    }
+  });
+
+  it("reads an import's body before it takes a permit: a slow upload holds none", async () => {
+    const example = createExample({ token: TOKEN, limit: 1, adapter: createRuntimeAdapter() });
+    try {
+      const input = new TextEncoder().encode(JSON.stringify(records(10)));
+      const reading = later();
+      const release = later();
+      let pulls = 0;
+      // The first bytes arrive; the rest wait for `release`.
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          if (pulls++ === 0) return controller.enqueue(input.slice(0, 5));
+          reading.resolve();
+          await release.promise;
+          controller.enqueue(input.slice(5));
+          controller.close();
+        },
+      }, { highWaterMark: 0 });
+      const slow = Promise.resolve(example.app.request(upload("/import", body)));
+      await reading.promise;
+      const other = await example.app.request("/export/1");
+      assert.equal(other.status, 200, "admitted while the upload is still arriving");
+      assert.equal(example.limiters.work!.stats().inflight, 0);
+      release.resolve();
+      const response = await slow;
+      assert.equal(response.status, 200);
+      assert.equal((await response.json() as { records: number }).records, 10);
+    } finally {
+      await example.close();
+    }
+  });
+});
+
+describe("the example server shutting down", () => {
+  it("ends the dashboard's event streams when its signal aborts, and opens no new ones", async () => {
+    const stopping = new AbortController();
+    const example = createExample({
+      token: TOKEN,
+      limit: "none",
+      signal: stopping.signal,
+      adapter: createRuntimeAdapter(),
+    });
+    try {
+      const response = await example.app.request("/_headroom/events");
+      assert.equal(response.status, 200);
+      const reader = response.body!.getReader();
+      assert.equal((await reader.read()).done, false, "the stream is open");
+      stopping.abort();
+      // Resolves only when the stream ends; without the signal the test times out.
+      while (!(await reader.read()).done);
+      assert.equal((await example.app.request("/_headroom/events")).status, 503);
     } finally {
       await example.close();
     }
