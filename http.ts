@@ -13,7 +13,9 @@
  * import { adaptiveLimit, createControlApp } from "@headroom/headroom/http";
  *
  * const api = new AdaptiveLimiter({ name: "api", limit: 50 });
- * const app = new Hono();
+ * // strict: false also routes `/_headroom/` (the dashboard, with its trailing slash) and
+ * // `/_headroom/status/`; a strict Hono, the default, answers them 404.
+ * const app = new Hono({ strict: false });
  * app.use("/api/*", adaptiveLimit(api));
  * app.get("/api/hello", (c) => c.text("hello"));
  * app.route("/_headroom", createControlApp({ limiters: { api }, token: "change-me" }));

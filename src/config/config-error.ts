@@ -2,7 +2,11 @@
 export interface ConfigIssue {
   /** Dotted path of the field, for example `pressure.high.enter`; `""` for the object itself. */
   readonly path: string;
-  /** What was expected, in valibot's words, for example `>=1`, `number` or `finite`. */
+  /**
+   * What was expected: the schema's own message where it was given one, for example
+   * `a URL (use new URL('./worker.ts', import.meta.url))`, else valibot's words, for example
+   * `>=1`, `number` or `finite`.
+   */
   readonly expected: string;
   /** What was received, for example `-5` or `"fast"`. */
   readonly received: string;

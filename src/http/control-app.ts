@@ -143,7 +143,9 @@ function mutate(c: Context, apply: () => Record<string, unknown>): Response {
 /**
  * Creates the Hono app that shows and steers headroom's components; mount
  * it anywhere (`app.route("/_headroom", control)`). Every URL the dashboard
- * uses is relative, so any mount path works.
+ * uses is relative, so any mount path works. Mount it on a
+ * `new Hono({ strict: false })`: a strict Hono (the default) answers the
+ * dashboard's `/_headroom/` and any path with a trailing slash 404.
  *
  * Reads, open to anyone who can reach the app:
  * - `GET /`: the dashboard (live charts and decisions; no external requests);
@@ -184,7 +186,9 @@ function mutate(c: Context, apply: () => Record<string, unknown>): Response {
  * const monitor = new ResourceMonitor();
  * monitor.start(1000);
  * const db = new AdaptiveLimiter({ name: "db", limit: 10, monitor });
- * const app = new Hono();
+ * // strict: false also routes `/_headroom/` (the dashboard, with its trailing slash) and
+ * // `/_headroom/status/`; a strict Hono, the default, answers them 404.
+ * const app = new Hono({ strict: false });
  * app.route(
  *   "/_headroom",
  *   createControlApp({ monitor, limiters: { db }, token: "change-me" }),

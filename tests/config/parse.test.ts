@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import * as v from "valibot";
 import { ConfigError } from "../../src/config/config-error.ts";
 import { parseOptions } from "../../src/config/parse.ts";
+import { WorkerPool } from "../../src/pool/pool.ts";
+import { createFakeAdapter } from "../../src/runtime/fake.ts";
 
 const schema = v.strictObject({
   size: v.optional(v.pipe(v.number(), v.minValue(1)), 4),
@@ -49,6 +51,78 @@ describe("parseOptions()", () => {
     assert.deepEqual(error.issues.map(({ received }) => received), ["a Widget", "a Map", "[1]"]);
     assert.equal(rejection({ size: new (class Engine {})() }).issues[0]?.received, "an Engine");
     assert.equal(rejection({ size: new Uint8Array(2) }).issues[0]?.received, "a Uint8Array");
+  });
+
+  it("says what a field takes in its schema's own words where the schema gives them", () => {
+    const expects = "a URL (use new URL('./worker.ts', import.meta.url))";
+    const worker = v.strictObject({
+      worker: v.union([v.instance(URL), v.pipe(v.string(), v.url(expects))]),
+      size: v.optional(v.pipe(v.number(), v.minValue(1))),
+    });
+    const issues = (input: unknown): ConfigError["issues"] => {
+      try {
+        parseOptions(worker, input, "pool options");
+      } catch (error) {
+        if (error instanceof ConfigError) return error.issues;
+        throw error;
+      }
+      return assert.fail("expected a ConfigError");
+    };
+    // A path is a string, but not a URL: valibot alone says "expected url".
+    assert.deepEqual(issues({ worker: "./hash-worker.mjs" })[0], {
+      path: "worker",
+      expected: expects,
+      received: '"./hash-worker.mjs"',
+      message: `\`worker\` received "./hash-worker.mjs", expected ${expects}`,
+    });
+    // The wrong type altogether fails the union, not the URL check: still the schema's words.
+    assert.equal(issues({ worker: 5 })[0]?.expected, expects);
+    // A field with no message of its own keeps valibot's words.
+    assert.deepEqual(
+      issues({ worker: new URL("file:///w.js"), size: 0 }).map(({ path, expected }) => [
+        path,
+        expected,
+      ]),
+      [["size", ">=1"]],
+    );
+  });
+
+  it("says a missing required field is required, and what it takes", () => {
+    const expects = "a URL (use new URL('./worker.ts', import.meta.url))";
+    const schemaWithUrl = v.strictObject({
+      worker: v.union([v.instance(URL), v.pipe(v.string(), v.url(expects))]),
+      limit: v.pipe(v.number(), v.minValue(1)),
+    });
+    let error: unknown;
+    try {
+      parseOptions(schemaWithUrl, {}, "pool options");
+    } catch (caught) {
+      error = caught;
+    }
+    assert.ok(error instanceof ConfigError);
+    assert.deepEqual(error.issues.map(({ path, expected, message }) => [path, expected, message]), [
+      ["worker", expects, `\`worker\` is required, expected ${expects}`],
+      ["limit", "number", "`limit` is required, expected number"],
+    ]);
+  });
+
+  it("tells a WorkerPool given a path, or no worker, to pass a URL", () => {
+    const adapter = createFakeAdapter();
+    const hint = /expected a URL \(use new URL\('\.\/worker\.ts', import\.meta\.url\)\)/;
+    for (const worker of ["./hash-worker.mjs", "/tmp/hash-worker.mjs"]) {
+      assert.throws(() => new WorkerPool({ worker, adapter }), (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(error.message, hint);
+        assert.equal(error.issues[0]?.received, JSON.stringify(worker));
+        return true;
+      });
+    }
+    assert.throws(
+      () => new WorkerPool({ adapter } as never),
+      (error: unknown) =>
+        error instanceof ConfigError && /`worker` is required, /.test(error.message) &&
+        hint.test(error.message),
+    );
   });
 
   it("rejects a non-object", () => {

@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { custom, requirement } from "../../config/custom.ts";
+import { notAFunction } from "../../config/function-argument.ts";
 import { parseOptions } from "../../config/parse.ts";
 import type { Scheduler } from "../../monitor/scheduler.ts";
 import { clockOption, schedulerOption } from "../shared-options.ts";
@@ -233,9 +234,13 @@ export class CircuitBreaker extends EventTarget {
   /**
    * Runs `fn` if the circuit lets it through (else rejects with
    * {@link CircuitOpenError}) and counts how it ended: resolved is a
-   * success, a rejection a failure unless `isFailure` says otherwise.
+   * success, a rejection a failure unless `isFailure` says otherwise. A
+   * `fn` that is not a function (a promise, `undefined`) rejects with a
+   * `ConfigError` before the circuit is asked: a bug, not a failed call.
    */
   async run<T>(fn: () => T | PromiseLike<T>): Promise<T> {
+    const notFn = notAFunction("CircuitBreaker.run()", "fn", fn);
+    if (notFn !== undefined) throw notFn;
     const call = this.enter();
     try {
       const value = await fn();

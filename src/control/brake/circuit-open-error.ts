@@ -19,7 +19,7 @@ export type CircuitState = (typeof CIRCUIT_STATES)[number];
  * const price = await breaker.run(() => fetch("https://example.com/price"))
  *   .catch((error) => {
  *     if (error instanceof CircuitOpenError) {
- *       console.log(`cached price; retry in ${error.remainingMs} ms`);
+ *       console.log(`cached price; retry in ${Math.ceil(error.remainingMs)} ms`);
  *       return undefined;
  *     }
  *     throw error;

@@ -1,4 +1,5 @@
 import { describe, fieldError } from "../../config/config-error.ts";
+import { notAFunction } from "../../config/function-argument.ts";
 import type { ResourceSample } from "../../monitor/sample.ts";
 import { type ProcessHold, processHold, type Scheduler } from "../../monitor/scheduler.ts";
 import type {
@@ -398,9 +399,13 @@ export class AdaptiveLimiter extends EventTarget {
    * `dropped` when it rejects or times out, and `ignore` when the caller's
    * signal aborted it. `run` settles as soon as the call does, the timeout
    * passes or the signal aborts; the permit returns when `fn` settles, so
-   * work that ignores its signal still counts as in flight.
+   * work that ignores its signal still counts as in flight. A `fn` that is
+   * not a function (a promise, `undefined`) rejects with a `ConfigError` at
+   * once: it takes no permit and counts as nothing.
    */
   run<T>(fn: (signal: AbortSignal) => T | PromiseLike<T>, options?: LimiterRunOptions): Promise<T> {
+    const notFn = notAFunction("AdaptiveLimiter.run()", "fn", fn);
+    if (notFn !== undefined) return Promise.reject(notFn);
     if (options === undefined) {
       if (this.#inflight < this.#limit) {
         return runPlain(fn, this.#grant(this.#unpartitioned, this.#clock(), 0), undefined);

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { formatMs } from "../../internal/format-ms.ts";
+
 /**
  * A waiter gave up: no permit came within `maxWaitMs`.
  *
@@ -46,8 +48,10 @@ export class LimiterTimeoutError extends Error {
   ) {
     const where = partition === undefined ? "" : ` (partition "${partition}")`;
     super(
-      `Cannot acquire a permit from limiter "${limiter}"${where}: waited ${waitedMs} ms ` +
-        `(maxWaitMs ${maxWaitMs}) while ${inflight} calls held the ${limit} permits; ` +
+      `Cannot acquire a permit from limiter "${limiter}"${where}: waited ${
+        formatMs(waitedMs)
+      } ms ` +
+        `(maxWaitMs ${formatMs(maxWaitMs)}) while ${inflight} calls held the ${limit} permits; ` +
         `raise maxWaitMs, or shed load earlier with tryAcquire()`,
     );
     this.name = "LimiterTimeoutError";
@@ -136,7 +140,9 @@ export class CallTimeoutError extends Error {
   /** Builds the message from the limiter's name and the time allowed, in ms. */
   constructor(limiter: string, timeoutMs: number) {
     super(
-      `Cannot finish a call on limiter "${limiter}": it ran past timeoutMs ${timeoutMs}; ` +
+      `Cannot finish a call on limiter "${limiter}": it ran past timeoutMs ${
+        formatMs(timeoutMs)
+      }; ` +
         `it was counted as dropped and its signal aborted`,
     );
     this.name = "CallTimeoutError";

@@ -6,6 +6,7 @@
 
 import * as v from "valibot";
 import { parseOptions } from "../../config/parse.ts";
+import { formatMs } from "../../internal/format-ms.ts";
 import type { DecisionOptions, LimitSample, ReportingLimit } from "../types.ts";
 import {
   checkRange,
@@ -75,7 +76,7 @@ export function aimd(options: AimdOptions = {}): ReportingLimit {
         limit = clamp(Math.floor(limit * o.backoff + 1e-9), o.min, o.max);
         reason = sample.dropped
           ? `drop: x${o.backoff}`
-          : `rtt ${sample.rttMs}ms > timeout: x${o.backoff}`;
+          : `rtt ${formatMs(sample.rttMs)}ms > timeout: x${o.backoff}`;
       } else if (sample.inflight * 2 >= limit) {
         limit = clamp(limit + 1, o.min, o.max);
         reason = `success at inflight ${sample.inflight}: +1`;

@@ -116,6 +116,37 @@ describe("CircuitBreaker", () => {
     assert.equal(breaker.state, "open", "the failed probe reopened it instead of holding its slot");
   });
 
+  it("refuses an fn that is not a function with a ConfigError, counting no call", async () => {
+    const { breaker, states } = setup({ minCalls: 1 });
+    const price = Promise.resolve(42);
+    await assert.rejects(breaker.run(price as never), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.deepEqual([error.issues[0]?.path, error.issues[0]?.received], ["fn", "a Promise"]);
+      assert.match(error.message, /pass a function, not its result \(a promise\)/);
+      return true;
+    });
+    await assert.rejects(
+      breaker.run(undefined as never),
+      (error: unknown) =>
+        error instanceof ConfigError && /`fn` received undefined/.test(error.message),
+    );
+    assert.equal(breaker.state, "closed", "a bug in the caller is not a failing downstream");
+    assert.deepEqual(breaker.stats(), { state: "closed", calls: 0, failures: 0, failureRatio: 0 });
+    assert.deepEqual(states, []);
+    assert.equal(await breaker.run(ok), "ok");
+  });
+
+  it("refuses an fn that is not a function without taking a probe slot", async () => {
+    const { breaker, time } = setup({ minCalls: 1, openMs: 1000, probes: 1 });
+    await calls(breaker, "x");
+    await assert.rejects(breaker.run(undefined as never), ConfigError, "open, still a ConfigError");
+    time.advance(1000);
+    await assert.rejects(breaker.run(Promise.resolve(1) as never), ConfigError);
+    assert.equal(breaker.state, "half-open");
+    assert.equal(await breaker.run(ok), "ok", "the probe slot is still free");
+    assert.equal(breaker.state, "closed");
+  });
+
   it("opens again when a probe fails", async () => {
     const { breaker, time, states } = setup({ minCalls: 1, openMs: 1000 });
     await calls(breaker, "x");

@@ -182,6 +182,19 @@ describe("AdaptiveLimiter", () => {
       assert.equal(limiter.stats().timedOut, 1);
     });
 
+    it("rounds the durations its error messages print, not the figures they carry", () => {
+      const timeout = new LimiterTimeoutError("db", "reads", 50.75790999999998, 50, 4, 4);
+      assert.equal(timeout.waitedMs, 50.75790999999998);
+      assert.match(timeout.message, /: waited 51 ms \(maxWaitMs 50\) while 4 calls/);
+      assert.match(
+        new LimiterTimeoutError("db", undefined, 2.5417, 2.5, 1, 1).message,
+        /waited 2\.5 ms/,
+      );
+      const call = new CallTimeoutError("db", 12.000000000000002);
+      assert.equal(call.timeoutMs, 12.000000000000002);
+      assert.match(call.message, /ran past timeoutMs 12; /);
+    });
+
     it("lets a call override maxWaitMs, and 0 means never wait", async () => {
       const { limiter, time } = setup({ limit: 1, maxWaitMs: 1000 });
       const held = await limiter.acquire();
@@ -615,6 +628,49 @@ describe("AdaptiveLimiter", () => {
       );
       assert.equal(calls, 0);
       assert.equal(limiter.stats().acquired, 0);
+    });
+
+    it("refuses an fn that is not a function with a ConfigError, counting nothing", async () => {
+      const { limiter, decisions } = setup();
+      const before = limiter.stats();
+      const price = Promise.resolve(42);
+      const namesFn = (received: string, hint: RegExp) => (error: unknown): boolean =>
+        error instanceof ConfigError && error.issues[0]?.path === "fn" &&
+        error.issues[0]?.received === received && hint.test(error.message);
+      // Twenty calls the old way counted as dropped took the default limit from 4 to 1.
+      for (let i = 0; i < 20; i++) {
+        await assert.rejects(
+          limiter.run(undefined as never),
+          namesFn("undefined", /`fn` received undefined, expected a function$/),
+        );
+        await assert.rejects(
+          limiter.run(price as never, { timeoutMs: 100, classify: () => "dropped" }),
+          namesFn(
+            "a Promise",
+            /expected a function: pass a function, not its result \(a promise\)/,
+          ),
+        );
+      }
+      assert.deepEqual(limiter.stats(), before);
+      assert.deepEqual(decisions, []);
+    });
+
+    it("refuses an fn that is not a function at once, even with no permit free", async () => {
+      const { limiter } = setup({ limit: 1, partitions: { reads: { share: 0.5 } } });
+      const held = await limiter.acquire();
+      const plain = watch(limiter.run("fetchPrice" as never));
+      const partitioned = watch(limiter.run(Promise.resolve(1) as never, { partition: "reads" }));
+      await flush();
+      assert.equal(plain.state, "rejected");
+      assert.equal(partitioned.state, "rejected");
+      assert.ok(plain.reason instanceof ConfigError && partitioned.reason instanceof ConfigError);
+      assert.equal(limiter.waiting, 0);
+      held.release();
+      assert.deepEqual([limiter.stats().acquired, limiter.stats().ok, limiter.stats().dropped], [
+        1,
+        1,
+        0,
+      ]);
     });
 
     it("gives a call that takes a signal one of its own, and one that takes none the shared one", async () => {

@@ -54,6 +54,11 @@ describe("aimd()", () => {
     const limit = aimd({ initial: 10, timeoutMs: 100 });
     assert.equal(limit.update(ok(0, 101, 10)), 9);
   });
+  it("rounds the RTT its decision reason prints", () => {
+    const limit = aimd({ initial: 10, timeoutMs: 100 });
+    limit.update(ok(0, 100.75790999999998, 10));
+    assert.equal(limit.lastDecision?.reason, "rtt 101ms > timeout: x0.9");
+  });
   it("rejects unknown options and initial outside [min, max]", () => {
     assert.throws(
       () => aimd({ inital: 3 } as never),
