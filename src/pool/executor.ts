@@ -59,6 +59,10 @@ export function transfer<T>(value: T, list: readonly Transferable[]): Transfer<T
   return new Transfer(value, list);
 }
 
+function cancelled(): DOMException {
+  return new DOMException("The task was cancelled", "AbortError");
+}
+
 class Context implements TaskContext {
   readonly task: string;
   #controller: AbortController | undefined;
@@ -83,7 +87,8 @@ type Post = (message: unknown, transfer: readonly Transferable[]) => void;
 
 /**
  * The worker side of the protocol, shared by real workers and the inline
- * mode: runs the tasks of each message it is given and posts their results,
+ * mode: runs the tasks of each message it is given, one at a time (an async
+ * handler's promise settles before the next task starts), and posts their results,
  * those that finish together in one message; once a message has run for the
  * hold time it carries (2 ms unless the pool's backlog is deep), the results
  * so far go back before the rest of it runs. Run times come from `now`.
@@ -97,14 +102,12 @@ export function createExecutor(
   let results: unknown[] = [];
   // Each result's own transfer list, by its index in `results`: those results go one per message.
   let owners: Map<number, readonly Transferable[]> | undefined;
-  let flushing = false;
   const running = new Map<number, Context>();
 
   // Every RUN message is acknowledged by the next RESULTS message, so the
   // pool knows how many messages a worker still has to get through.
   let acks = 0;
   const flush = (): void => {
-    flushing = false;
     if (results.length === 2 && acks === 0) return;
     const message = results;
     message[1] = acks;
@@ -176,84 +179,119 @@ export function createExecutor(
     results.push(id, status, value, runMs);
   };
 
+  // RUN messages received and not yet run through, oldest first; `next` indexes
+  // the first task of `inbox[0]` not yet started. A worker runs one task at a
+  // time, async handlers included: `maxWorkers` bounds how much runs at once,
+  // tasks not yet started can still be stolen, taken back or rescued, and a
+  // handler that ignores its cancellation costs only its own task.
+  const inbox: unknown[][] = [];
+  let next = 2;
+  let flushedAt = 0;
+  let awaiting = false;
+  // Tasks cancelled before they started, where the pool cannot take them back (no claims).
+  const dropped = new Set<number>();
+
   const later = (id: number, promise: PromiseLike<unknown>, context: Context, t0: number) => {
     running.set(id, context);
+    awaiting = true;
     promise.then(
       (value) => {
         running.delete(id);
         settle(id, STATUS_OK, value, now() - t0);
-        if (!flushing) {
-          flushing = true;
-          queueMicrotask(flush);
-        }
+        awaiting = false;
+        drain();
       },
       (error) => {
         running.delete(id);
         settle(id, STATUS_ERROR, serializeError(error), now() - t0);
-        if (!flushing) {
-          flushing = true;
-          queueMicrotask(flush);
-        }
+        awaiting = false;
+        drain();
       },
     );
   };
 
-  const run = (data: unknown[]): void => {
-    const hold = data[1] as number;
-    let flushedAt = now();
-    for (let i = 2; i < data.length; i += 4) {
-      const id = data[i] as number;
-      const slot = data[i + 1] as number;
-      if (claims !== undefined && Atomics.compareExchange(claims, slot, id, CLAIM_STARTED) !== id) {
-        continue; // the pool took this task back before it started
-      }
-      const name = data[i + 2] as string;
-      // Own handlers only: "toString" or "constructor" must not run Object.prototype's.
-      const handler = Object.hasOwn(handlers, name) ? handlers[name] : undefined;
-      const t0 = now();
-      // A slow task must not hold back the results of the ones before it.
-      if (t0 - flushedAt >= hold) {
-        if (results.length > 2) flush();
-        flushedAt = t0;
-      }
-      if (handler === undefined) {
-        const known = Object.keys(handlers).join(", ");
-        settle(id, STATUS_ERROR, {
-          name: "TypeError",
-          message:
-            `Cannot run task "${name}": the worker defines no such handler (it has: ${known})`,
-          stack: undefined,
-          data: undefined,
-        }, 0);
-        continue;
-      }
-      const context = new Context(name);
-      try {
-        const value = handler(data[i + 3], context);
-        if (value !== null && typeof (value as PromiseLike<unknown>)?.then === "function") {
-          later(id, value as PromiseLike<unknown>, context, t0);
-        } else {
-          settle(id, STATUS_OK, value, now() - t0);
+  /** Runs the received tasks in order until one returns a promise or none are left. */
+  const drain = (): void => {
+    while (inbox.length > 0) {
+      const data = inbox[0]!;
+      const hold = data[1] as number;
+      if (next === 2) flushedAt = now();
+      while (next < data.length) {
+        const i = next;
+        next += 4;
+        const id = data[i] as number;
+        const slot = data[i + 1] as number;
+        if (dropped.delete(id)) {
+          settle(id, STATUS_ERROR, serializeError(cancelled()), 0);
+          continue;
         }
-      } catch (error) {
-        settle(id, STATUS_ERROR, serializeError(error), now() - t0);
+        if (
+          claims !== undefined && Atomics.compareExchange(claims, slot, id, CLAIM_STARTED) !== id
+        ) {
+          continue; // the pool took this task back before it started
+        }
+        const name = data[i + 2] as string;
+        // Own handlers only: "toString" or "constructor" must not run Object.prototype's.
+        const handler = Object.hasOwn(handlers, name) ? handlers[name] : undefined;
+        const t0 = now();
+        // A slow task must not hold back the results of the ones before it.
+        if (t0 - flushedAt >= hold) {
+          if (results.length > 2) flush();
+          flushedAt = t0;
+        }
+        if (handler === undefined) {
+          const known = Object.keys(handlers).join(", ");
+          settle(id, STATUS_ERROR, {
+            name: "TypeError",
+            message:
+              `Cannot run task "${name}": the worker defines no such handler (it has: ${known})`,
+            stack: undefined,
+            data: undefined,
+          }, 0);
+          continue;
+        }
+        const context = new Context(name);
+        try {
+          const value = handler(data[i + 3], context);
+          if (value !== null && typeof (value as PromiseLike<unknown>)?.then === "function") {
+            later(id, value as PromiseLike<unknown>, context, t0);
+            return;
+          }
+          settle(id, STATUS_OK, value, now() - t0);
+        } catch (error) {
+          settle(id, STATUS_ERROR, serializeError(error), now() - t0);
+        }
       }
+      inbox.shift();
+      next = 2;
+      acks++;
+      flush();
     }
-    acks++;
-    if (!flushing) flush();
+  };
+
+  /** True when task `id` was received and has not started. */
+  const waiting = (id: number): boolean => {
+    for (let m = 0; m < inbox.length; m++) {
+      const data = inbox[m]!;
+      for (let i = m === 0 ? next : 2; i < data.length; i += 4) if (data[i] === id) return true;
+    }
+    return false;
   };
 
   return (data: unknown): void => {
     const message = data as unknown[];
     switch (message[0]) {
       case OP_RUN:
-        run(message);
+        inbox.push(message);
+        if (!awaiting) drain();
         break;
-      case OP_CANCEL:
-        running.get(message[1] as number)?.abort(
-          new DOMException("The task was cancelled", "AbortError"),
-        );
+      case OP_CANCEL: {
+        const id = message[1] as number;
+        const context = running.get(id);
+        if (context !== undefined) context.abort(cancelled());
+        else if (waiting(id)) dropped.add(id);
         break;
+      }
       case OP_INIT: {
         claims = message[1] as Int32Array | undefined;
         const nice = (message[2] as number | undefined) ?? 0;

@@ -1,7 +1,14 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createExecutor, transfer } from "../../src/pool/executor.ts";
-import { FLUSH_MS, OP_RESULTS, OP_RUN, STATUS_ERROR, STATUS_OK } from "../../src/pool/protocol.ts";
+import {
+  FLUSH_MS,
+  OP_CANCEL,
+  OP_RESULTS,
+  OP_RUN,
+  STATUS_ERROR,
+  STATUS_OK,
+} from "../../src/pool/protocol.ts";
 
 /** A clock the test moves, so how long a handler "takes" does not depend on the machine. */
 function testClock(): { now: () => number; advance: (ms: number) => void } {
@@ -58,6 +65,52 @@ describe("the worker's executor", () => {
     // Tasks 1 and 2 go back before task 3 starts; the message is acknowledged
     // once, with its last results, so the pool counts it done exactly once.
     assert.deepEqual(posted.map(idsOf), [{ acks: 0, ids: [1, 2] }, { acks: 1, ids: [3, 4] }]);
+  });
+
+  it("runs one task at a time: an async handler settles before the next task starts", async () => {
+    const posted: unknown[][] = [];
+    const started: number[] = [];
+    const release: (() => void)[] = [];
+    const wait = (n: number): Promise<number> => {
+      started.push(n);
+      return new Promise((resolve) => release.push(() => resolve(n)));
+    };
+    const execute = createExecutor({ wait }, (m) => posted.push(m as unknown[]));
+    execute(runMessage(FLUSH_MS, [["wait", 1], ["wait", 2]]));
+    execute([OP_RUN, FLUSH_MS, 3, 2, "wait", 3]);
+    assert.deepEqual(started, [1], "the second task waits for the first");
+    for (let n = 1; n <= 3; n++) {
+      release.shift()!();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      assert.deepEqual(started, [1, 2, 3].slice(0, Math.min(n + 1, 3)));
+    }
+    assert.deepEqual(posted.flatMap((m) => idsOf(m).ids), [1, 2, 3]);
+    // Each message is acknowledged once, when all its tasks have run.
+    assert.equal(posted.reduce((sum, m) => sum + (m[1] as number), 0), 2);
+  });
+
+  it("answers a task cancelled before it started without running it", async () => {
+    const posted: unknown[][] = [];
+    const ran: number[] = [];
+    let finish!: () => void;
+    const execute = createExecutor({
+      first: () => new Promise<void>((resolve) => (finish = resolve)),
+      record: (n: number) => ran.push(n),
+    }, (m) => posted.push(m as unknown[]));
+    execute(runMessage(FLUSH_MS, [["first", 0], ["record", 2], ["record", 3]]));
+    // No claims (no SharedArrayBuffer): the pool can only ask the worker to drop task 2.
+    execute([OP_CANCEL, 2]);
+    execute([OP_CANCEL, 99]); // one it never got: nothing to remember
+    finish();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.deepEqual(ran, [3]);
+    const message = posted.at(-1)!;
+    const byId = new Map<unknown, unknown[]>();
+    for (const m of posted) for (let i = 2; i < m.length; i += 4) byId.set(m[i], m.slice(i, i + 4));
+    assert.equal(byId.get(2)![1], STATUS_ERROR);
+    assert.equal((byId.get(2)![2] as { name: string }).name, "AbortError");
+    assert.equal(byId.get(3)![1], STATUS_OK);
+    assert.equal(message[1], 1, "the message is acknowledged once");
   });
 
   it("runs only the handlers the worker defines, not names Object.prototype has", () => {
