@@ -194,7 +194,8 @@ export function createExecutor(
   const later = (id: number, promise: PromiseLike<unknown>, context: Context, t0: number) => {
     running.set(id, context);
     awaiting = true;
-    promise.then(
+    // Promise.resolve: a hand-made thenable that calls back at once, or twice, resumes once, later.
+    Promise.resolve(promise).then(
       (value) => {
         running.delete(id);
         settle(id, STATUS_OK, value, now() - t0);

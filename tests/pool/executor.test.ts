@@ -89,6 +89,29 @@ describe("the worker's executor", () => {
     assert.equal(posted.reduce((sum, m) => sum + (m[1] as number), 0), 2);
   });
 
+  it("settles a hand-made thenable that calls back at once, twice, exactly once", async () => {
+    const posted: unknown[][] = [];
+    const execute = createExecutor({
+      odd: (n: number) => ({
+        then(ok: (value: number) => void) {
+          ok(n);
+          ok(n + 100);
+        },
+      }),
+    }, (m) => posted.push(m as unknown[]));
+    execute(runMessage(FLUSH_MS, [["odd", 1], ["odd", 2]]));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    execute([OP_RUN, FLUSH_MS, 3, 2, "odd", 3]);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const results = posted.flatMap((m) => {
+      const out: unknown[] = [];
+      for (let i = 2; i < m.length; i += 4) out.push([m[i], m[i + 2]]);
+      return out;
+    });
+    assert.deepEqual(results, [[1, 1], [2, 2], [3, 3]]);
+    assert.equal(posted.reduce((sum, m) => sum + (m[1] as number), 0), 2);
+  });
+
   it("answers a task cancelled before it started without running it", async () => {
     const posted: unknown[][] = [];
     const ran: number[] = [];
