@@ -36,11 +36,16 @@ function upload(path: string, body: ReadableStream<Uint8Array>): Request {
 /** Posts `n` records to `/import` with the batch size fixed at 100 (see {@link restoreSizer}). */
 function importInBatchesOf100(example: Example, n: number): Promise<Response> {
   example.sizer.register("import", { mode: "fixed", defaultSize: 100 });
-  return Promise.resolve(example.app.request("/import", {
+  return postImport(example, records(n));
+}
+
+/** Posts `body` to `/import` as JSON. */
+async function postImport(example: Example, body: unknown): Promise<Response> {
+  return await example.app.request("/import", {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify(records(n)),
-  }));
+    body: JSON.stringify(body),
+  });
 }
 
 /** Registers the example's own `import` batch operation again, after a test replaced it. */
@@ -108,11 +113,7 @@ describe("the example server", () => {
 
   it("imports records in batches the sizer chose, losing none", async () => {
     const input = records(2500);
-    const response = await example.app.request("/import", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(input),
-    });
+    const response = await postImport(example, input);
     assert.equal(response.status, 200);
     const body = await response.json() as { records: number; batches: number[]; total: number };
     assert.equal(body.records, 2500);
@@ -182,11 +183,7 @@ describe("the example server", () => {
   it("names the bad field of an import", async () => {
     const input: unknown[] = records(3);
     (input[1] as { quantity: unknown }).quantity = "two";
-    const response = await example.app.request("/import", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(input),
-    });
+    const response = await postImport(example, input);
     assert.equal(response.status, 400);
     assert.match((await response.json() as { error: string }).error, /^1\.quantity: /);
     const notJson = await example.app.request("/import", { method: "POST", body: "{" });
@@ -195,11 +192,7 @@ describe("the example server", () => {
 
   it("refuses amounts whose sum would not be finite, and a declared body too large to read", async () => {
     const huge = [{ id: "a", quantity: 1e200, price: 1e200 }];
-    const response = await example.app.request("/import", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(huge),
-    });
+    const response = await postImport(example, huge);
     assert.equal(response.status, 400);
     assert.match((await response.json() as { error: string }).error, /^0\.quantity: /);
     const big = await example.app.request("/import", {
