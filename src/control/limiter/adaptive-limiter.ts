@@ -628,13 +628,16 @@ export class AdaptiveLimiter extends EventTarget {
     }
   }
 
-  /** Admits waiters while permits are free. */
-  #drain(): void {
+  /**
+   * Admits waiters while permits are free. The clock is read once per call
+   * (by the caller when it already has `now`): waiters admitted together
+   * start together, and a permit costs fewer clock reads.
+   */
+  #drain(now: number = this.#clock()): void {
     while (this.#waiting > 0 && this.#inflight < this.#limit) {
       const waiter = nextWaiter(this.#partitions, this.#lifo);
       if (waiter === undefined) return;
       this.#dequeue(waiter);
-      const now = this.#clock();
       waiter.resolve(this.#grant(waiter.partition, now, now - waiter.enqueuedAt));
     }
   }
@@ -642,23 +645,23 @@ export class AdaptiveLimiter extends EventTarget {
   #onRelease(permit: LimiterPermit, outcome: Outcome): void {
     this.#inflight--;
     permit.slot.inflight--;
+    const now = this.#clock();
     try {
-      this.#feed(permit, outcome);
+      this.#feed(permit, outcome, now);
     } finally {
       // A limit algorithm that throws does not strand the waiters: the freed permit is handed on.
-      if (this.#waiting > 0) this.#drain();
+      if (this.#waiting > 0) this.#drain(now);
     }
   }
 
   /** Counts a released permit and, unless ignored, feeds its sample to the limit algorithm. */
-  #feed(permit: LimiterPermit, outcome: Outcome): void {
+  #feed(permit: LimiterPermit, outcome: Outcome, now: number): void {
     if (outcome === "ignore") {
       this.#ignored++;
     } else {
       const dropped = outcome === "dropped";
       if (dropped) this.#dropped++;
       else this.#ok++;
-      const now = this.#clock();
       const rttMs = now - permit.startedAt;
       const next = this.#algorithm.update({
         now,

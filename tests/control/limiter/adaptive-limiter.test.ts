@@ -728,6 +728,31 @@ describe("AdaptiveLimiter", () => {
       assert.equal(stats.meanWaitMs, 20);
       assert.equal(stats.p99WaitMs, 40);
     });
+
+    it("reads the clock once to admit waiters together, however many", async () => {
+      let t = 0;
+      let reads = 0;
+      const clock = () => {
+        reads++;
+        return t;
+      };
+      const limiter = new AdaptiveLimiter({ limit: 2, clock });
+      const held = [await limiter.acquire(), await limiter.acquire()];
+      const queued = [limiter.acquire(), limiter.acquire(), limiter.acquire()];
+      t = 30;
+      // A release reads once for its sample and hands that time to the waiter it admits.
+      let before = reads;
+      held[0]!.release();
+      assert.equal(reads - before, 1);
+      // A new limit reads once to admit the two left, and once to stamp its decision.
+      before = reads;
+      limiter.setStatic(4);
+      assert.equal(reads - before, 2);
+      const permits = await Promise.all(queued);
+      assert.equal(limiter.stats().totalWaitMs, 3 * 30);
+      for (const permit of [held[1]!, ...permits]) permit.release();
+      assert.equal(limiter.inflight, 0);
+    });
   });
 
   describe("options", () => {
