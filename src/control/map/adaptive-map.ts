@@ -1,5 +1,7 @@
 import * as v from "valibot";
 import { custom, requirement } from "../../config/custom.ts";
+import { fieldError } from "../../config/config-error.ts";
+import { notAFunction } from "../../config/function-argument.ts";
 import { parseOptions } from "../../config/parse.ts";
 import { AdaptiveLimiter } from "../limiter/adaptive-limiter.ts";
 import type { Permit } from "../limiter/permit.ts";
@@ -85,13 +87,14 @@ export async function adaptiveMap<T, R>(
   fn: MapFn<T, R>,
   options: AdaptiveMapOptions = {},
 ): Promise<R[]> {
-  const ordered = options.ordered ?? true;
   const results: R[] = [];
   await drive(
+    "adaptiveMap()",
     items,
     fn,
     options,
-    ordered ? (index, value) => void (results[index] = value) : (_, value) => results.push(value),
+    (ordered) =>
+      ordered ? (index, value) => void (results[index] = value) : (_, value) => results.push(value),
   );
   return results;
 }
@@ -118,10 +121,10 @@ export async function forEachAdaptive<T>(
   fn: MapFn<T, unknown>,
   options: AdaptiveMapOptions = {},
 ): Promise<void> {
-  await drive(items, fn, options, () => {});
+  await drive("forEachAdaptive()", items, fn, options, () => () => {});
 }
 
-function puller<T>(items: Iterable<T> | AsyncIterable<T>): {
+function puller<T>(target: string, items: Iterable<T> | AsyncIterable<T>): {
   next: Pull<T>;
   close: () => unknown;
 } {
@@ -133,11 +136,7 @@ function puller<T>(items: Iterable<T> | AsyncIterable<T>): {
     const iterator = (items as Iterable<T>)[Symbol.iterator]();
     return { next: () => iterator.next(), close: () => iterator.return?.() };
   }
-  throw new TypeError(
-    `Cannot map over ${
-      items === null ? "null" : typeof items
-    }: expected an iterable or async iterable`,
-  );
+  throw fieldError(target, "items", items, "an iterable or async iterable");
 }
 
 /**
@@ -163,19 +162,24 @@ function unlessAborted<T>(
   });
 }
 
+/**
+ * The map itself, for `target` (`adaptiveMap()` or `forEachAdaptive()`, as
+ * errors name it): `collect` makes the function that keeps each result.
+ */
 async function drive<T, R>(
+  target: string,
   items: Iterable<T> | AsyncIterable<T>,
   fn: MapFn<T, R>,
   options: AdaptiveMapOptions,
-  store: (index: number, value: R) => void,
+  collect: (ordered: boolean) => (index: number, value: R) => void,
 ): Promise<void> {
-  if (typeof fn !== "function") {
-    throw new TypeError(`Cannot map: expected a function, received ${typeof fn}`);
-  }
-  const o = parseOptions(optionsSchema, options, "adaptiveMap() options");
+  const notFn = notAFunction(target, "fn", fn);
+  if (notFn !== undefined) throw notFn;
+  const o = parseOptions(optionsSchema, options, `${target} options`);
+  const store = collect(o.ordered);
   const limiter = o.limiter ??
     new AdaptiveLimiter(o.limit === undefined ? {} : { limit: o.limit as Limit | number });
-  const source = puller(items);
+  const source = puller(target, items);
   const controller = new AbortController();
   const signal = controller.signal;
   const outer = o.signal;

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import process from "node:process";
 import { AdaptiveLimiter } from "../../../src/control/limiter/adaptive-limiter.ts";
 import { adaptiveMap, forEachAdaptive } from "../../../src/control/map/adaptive-map.ts";
+import type { AdaptiveMapOptions } from "../../../src/control/map/adaptive-map.ts";
 import { ConfigError } from "../../../src/config/config-error.ts";
 import { ManualTime } from "../../monitor/manual-time.ts";
 import { deferred, flush, watch } from "../limiter/helpers.ts";
@@ -386,7 +387,39 @@ describe("adaptiveMap()", () => {
     await assert.rejects(adaptiveMap([1], (n) => n, { ordered: "yes" as unknown as boolean }), {
       name: "ConfigError",
     });
-    await assert.rejects(adaptiveMap(42 as unknown as number[], (n) => n), TypeError);
+    await assert.rejects(adaptiveMap([1], (n) => n, null as unknown as AdaptiveMapOptions), {
+      name: "ConfigError",
+      message: /adaptiveMap\(\) options/,
+    });
+  });
+
+  it("names a bad `items` or `fn` in a ConfigError, hinting when fn is a promise", async () => {
+    const pending = Promise.resolve(1);
+    const calls: [string, () => Promise<unknown>, RegExp][] = [
+      [
+        "items",
+        () => adaptiveMap(42 as unknown as number[], (n) => n),
+        /^Cannot use adaptiveMap\(\): .*\n {2}- `items` received 42, expected an iterable or async iterable$/,
+      ],
+      [
+        "fn",
+        () => adaptiveMap([1], pending as unknown as (n: number) => number),
+        /^Cannot use adaptiveMap\(\): .*\n {2}- `fn` received a Promise, expected a function: pass a function, not its result \(a promise\)$/,
+      ],
+      [
+        "fn",
+        () => forEachAdaptive([1], undefined as unknown as (n: number) => void),
+        /^Cannot use forEachAdaptive\(\): .*\n {2}- `fn` received undefined, expected a function$/,
+      ],
+    ];
+    for (const [field, call, message] of calls) {
+      await assert.rejects(call(), (error: unknown) => {
+        assert.ok(error instanceof ConfigError, `${field}: ${error}`);
+        assert.match(error.message, message);
+        assert.deepEqual(error.issues.map((i) => i.path), [field]);
+        return true;
+      });
+    }
   });
 });
 
