@@ -84,9 +84,17 @@ const SCRIPT = `
     for (var i = 0; i < steps.length; i++) if (steps[i] * p >= v) return steps[i] * p;
     return 10 * p;
   }
-  function label(v) {
-    if (Math.abs(v) >= 1000) return (v / 1000).toFixed(v % 1000 === 0 ? 0 : 1) + "k";
-    return Number.isInteger(v) ? String(v) : v.toFixed(1);
+  // The fewest decimals (at most 6) that write step exactly, so ticks step apart read apart.
+  function decimals(step) {
+    for (var d = 0; d < 6; d++) {
+      if (Math.abs(Number(step.toFixed(d)) - step) <= Math.abs(step) * 1e-9) return d;
+    }
+    return 6;
+  }
+  // A tick's label on an axis whose ticks are step apart: 0.025, 1.875k, no trailing zeros.
+  function label(v, step) {
+    if (Math.abs(v) < 1000) return String(Number(v.toFixed(decimals(step))));
+    return String(Number((v / 1000).toFixed(decimals(step / 1000)))) + "k";
   }
 
   function Chart(id, options) {
@@ -147,6 +155,7 @@ const SCRIPT = `
       g.fillStyle = muted;
       g.textAlign = "center";
       g.fillText("waiting for data", width / 2, height / 2);
+      canvas.dataset.ticks = "";
       return;
     }
     tMin = Math.max(tMin, tMax - 5 * 60 * 1000);
@@ -159,12 +168,15 @@ const SCRIPT = `
     g.lineWidth = 1;
     g.textAlign = "right";
     g.textBaseline = "middle";
+    var labels = [];
     for (var i = 0; i <= 4; i++) {
       var v = (yMax * i) / 4;
       var yy = Math.round(y(v)) + 0.5;
+      labels.push(label(v, yMax / 4) + (this.options.unit || ""));
       g.beginPath(); g.moveTo(left, yy); g.lineTo(width - right, yy); g.stroke();
-      g.fillText(label(v) + (this.options.unit || ""), left - 4, yy);
+      g.fillText(labels[i], left - 4, yy);
     }
+    canvas.dataset.ticks = labels.join("|");
     g.textBaseline = "top";
     g.textAlign = "center";
     for (var j = 0; j <= 3; j++) {
@@ -386,7 +398,9 @@ function chart(id: string, title: string, note: string): string {
  * For headless-browser tests, elements carry `data-testid` attributes and
  * `window.__headroom` holds `points` (data events received: ticks, samples,
  * decisions), `decisions` (rows in the log), `connected` and `last` (the
- * time of the latest tick).
+ * time of the latest tick); each chart's canvas has `data-ticks`, its
+ * y-axis labels as last drawn, bottom to top, joined with `|` (empty while
+ * it waits for data).
  */
 export function dashboardHtml(nonce: string): string {
   if (!/^[A-Za-z0-9+/=_-]+$/.test(nonce)) {

@@ -7,13 +7,15 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import process from "node:process";
-import { chromium } from "playwright-core";
+import { chromium, type Page } from "playwright-core";
 import { DynamicBatchSizer } from "../../src/control/batch/dynamic-batch-sizer.ts";
 import { EmergencyBrake } from "../../src/control/brake/emergency-brake.ts";
 import { AdaptiveLimiter } from "../../src/control/limiter/adaptive-limiter.ts";
 import { aimd } from "../../src/control/limits/aimd.ts";
 import type { Permit } from "../../src/control/limiter/permit.ts";
 import { createControlApp } from "../../src/http/control-app.ts";
+import { dashboardHtml, dashboardPolicy } from "../../src/http/dashboard.ts";
+import type { Figures } from "../../src/http/figures.ts";
 import { ResourceMonitor } from "../../src/monitor/resource-monitor.ts";
 import { observe } from "../../src/observe/mod.ts";
 import { WorkerPool } from "../../src/pool/pool.ts";
@@ -133,6 +135,65 @@ async function second(s: Service, i: number, carry: Carry): Promise<Carry> {
   return { db, api, tasks };
 }
 
+/**
+ * The dashboard page, an empty `status` and an event stream that sends
+ * `events` (name and data) and stays open: a page fed exactly these figures.
+ */
+function scripted(events: [string, unknown][]): (request: Request) => Response {
+  return (request) => {
+    const { pathname } = new URL(request.url);
+    if (pathname === "/") {
+      const nonce = "dGVzdA==";
+      return new Response(dashboardHtml(nonce), {
+        headers: {
+          "content-type": "text/html; charset=utf-8",
+          "content-security-policy": dashboardPolicy(nonce),
+        },
+      });
+    }
+    if (pathname === "/status") return Response.json({});
+    if (pathname === "/events") {
+      const text = events
+        .map(([event, data]) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
+        .join("");
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode(text));
+        },
+      });
+      return new Response(body, {
+        headers: { "content-type": "text/event-stream", "cache-control": "no-store" },
+      });
+    }
+    return new Response("not found", { status: 404 });
+  };
+}
+
+/** Each chart's y-axis labels as last drawn, bottom to top, once the page has had every event. */
+async function ticks(
+  page: Page,
+  points: number,
+): Promise<Record<string, string[]>> {
+  await page.waitForFunction(
+    (n) => (window as unknown as { __headroom?: { points: number } }).__headroom?.points === n,
+    points,
+  );
+  // The chart redraw waits for the next frame; two frames later it has drawn.
+  await page.evaluate(() =>
+    new Promise<void>((resolve) =>
+      requestAnimationFrame(() => requestAnimationFrame(() => resolve()))
+    )
+  );
+  return await page.evaluate(() => {
+    const labels: Record<string, string[]> = {};
+    for (const id of ["limits", "latency", "machine", "pools"]) {
+      const canvas = document.querySelector<HTMLCanvasElement>(`[data-testid="chart-${id}"]`)!;
+      labels[id] = canvas.dataset["ticks"]?.split("|") ?? [];
+    }
+    return labels;
+  });
+}
+
 describe("dashboard in headless Chromium", { skip }, () => {
   it("charts live data and logs decisions as they arrive", { timeout: 120_000 }, async () => {
     const s = service();
@@ -225,6 +286,81 @@ describe("dashboard in headless Chromium", { skip }, () => {
       await served.close();
       await s.pool.drain();
       await s.close();
+    }
+  });
+
+  it("labels every y-axis tick exactly, sub-millisecond and thousands scales included", {
+    timeout: 120_000,
+  }, async () => {
+    // Three ticks a second apart: a limit of 2250 (axis to 2500), a permit wait
+    // p99 of 0.08 ms (axis to 0.1 ms), a queue of 2 (axis to 2.5); one sample at 40 % CPU.
+    const start = Date.UTC(2025, 0, 15, 9, 30, 0);
+    const figures = (k: number): Figures => ({
+      time: start + 1000 * k,
+      level: "none",
+      limiters: {
+        db: {
+          mode: "adaptive",
+          limit: 2250,
+          inflight: 3,
+          waiting: 0,
+          meanWaitMs: 0.02,
+          p99WaitMs: 0.06 + 0.01 * k,
+          rejected: 0,
+        },
+      },
+      pools: {
+        hash: {
+          queueDepth: k,
+          running: 1,
+          live: 1,
+          min: 1,
+          max: 4,
+          runP50: 0,
+          runP99: 0,
+          waitP50: 0,
+          waitP99: 0,
+          loadFactor: 0.5,
+          completed: 0,
+        },
+      },
+      batch: {},
+      brakes: {},
+    });
+    const events: [string, unknown][] = [
+      ["tick", figures(0)],
+      ["sample", { at: start, sample: { cpuPercent: 40, memoryPercent: 30, level: "none" } }],
+      ["tick", figures(1)],
+      ["tick", figures(2)],
+    ];
+    const served = await serve(scripted(events));
+    const root = typeof process.getuid === "function" && process.getuid() === 0;
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: root ? ["--no-sandbox"] : [],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+      const errors: string[] = [];
+      page.on("pageerror", (error) => errors.push(error.message));
+      page.on("console", (message) => {
+        if (message.type() === "error") errors.push(message.text());
+      });
+      await page.goto(`${served.origin}/`);
+      const labels = await ticks(page, events.length);
+      assert.deepEqual(labels, {
+        limits: ["0", "625", "1.25k", "1.875k", "2.5k"],
+        latency: ["0", "0.025", "0.05", "0.075", "0.1"],
+        machine: ["0%", "25%", "50%", "75%", "100%"],
+        pools: ["0", "0.625", "1.25", "1.875", "2.5"],
+      });
+      for (const [id, chart] of Object.entries(labels)) {
+        assert.equal(new Set(chart).size, 5, `${id}: five distinct labels, ${chart.join(" ")}`);
+      }
+      assert.deepEqual(errors, [], "no script or policy error on the page");
+    } finally {
+      await browser.close();
+      await served.close();
     }
   });
 });
