@@ -194,95 +194,113 @@ async function ticks(
   });
 }
 
+/**
+ * Opens `origin` in headless Chromium and runs `check` on the page with the
+ * errors its scripts and content policy report so far; closes the browser.
+ */
+async function withDashboard(
+  origin: string,
+  check: (page: Page, errors: string[]) => Promise<void>,
+): Promise<void> {
+  const root = typeof process.getuid === "function" && process.getuid() === 0;
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: root ? ["--no-sandbox"] : [],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    page.on("console", (message) => {
+      if (message.type() === "error") errors.push(message.text());
+    });
+    await page.goto(`${origin}/`);
+    await check(page, errors);
+  } finally {
+    await browser.close();
+  }
+}
+
 describe("dashboard in headless Chromium", { skip }, () => {
   it("charts live data and logs decisions as they arrive", { timeout: 120_000 }, async () => {
     const s = service();
     const served = await serve((request) => s.app.fetch(request));
-    const root = typeof process.getuid === "function" && process.getuid() === 0;
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: root ? ["--no-sandbox"] : [],
-    });
     try {
-      const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
-      const errors: string[] = [];
-      page.on("pageerror", (error) => errors.push(error.message));
-      page.on("console", (message) => {
-        if (message.type() === "error") errors.push(message.text());
-      });
-      await page.goto(`${served.origin}/`);
-      await page.waitForFunction(() => {
-        const h = (window as unknown as { __headroom?: { connected: boolean; points: number } })
-          .__headroom;
-        return h !== undefined && h.connected && h.points > 0;
-      });
+      await withDashboard(served.origin, async (page, errors) => {
+        await page.waitForFunction(() => {
+          const h = (window as unknown as { __headroom?: { connected: boolean; points: number } })
+            .__headroom;
+          return h !== undefined && h.connected && h.points > 0;
+        });
 
-      const points = (): Promise<number> =>
-        page.evaluate(() =>
-          (window as unknown as { __headroom: { points: number } }).__headroom.points
+        const points = (): Promise<number> =>
+          page.evaluate(() =>
+            (window as unknown as { __headroom: { points: number } }).__headroom.points
+          );
+        const before = await points();
+        s.monitor.sample();
+        await page.waitForFunction(
+          (n) => (window as unknown as { __headroom: { points: number } }).__headroom.points > n,
+          before,
         );
-      const before = await points();
-      s.monitor.sample();
-      await page.waitForFunction(
-        (n) => (window as unknown as { __headroom: { points: number } }).__headroom.points > n,
-        before,
-      );
 
-      s.db.setStatic(12);
-      const row = page.locator('[data-testid="decision-row"]').first();
-      await row.waitFor();
-      assert.match(await row.innerText(), /limiter:db\s+16 → 12\s+static override: 12 permits/);
-      s.db.setAdaptive();
+        s.db.setStatic(12);
+        const row = page.locator('[data-testid="decision-row"]').first();
+        await row.waitFor();
+        assert.match(await row.innerText(), /limiter:db\s+16 → 12\s+static override: 12 permits/);
+        s.db.setAdaptive();
 
-      let carry: Carry = { db: [], api: [], tasks: [] };
-      for (let i = 0; i < 120; i++) carry = await second(s, i, carry);
-      await page.waitForFunction(
-        (t) => (window as unknown as { __headroom: { last: number } }).__headroom.last >= t,
-        s.clock.wall,
-      );
-      assert.ok(await points() >= before + 120, "a point per scripted second at least");
-      const rows = await page.locator('[data-testid="decision-row"]').count();
-      assert.ok(rows >= 5, `the decision log shows the run's decisions, found ${rows}`);
-      const log = await page.locator('[data-testid="decision-log"]').innerText();
-      assert.match(log, /brake:memory\s+released → engaged/);
-      assert.match(log, /batchSizer:batch · batch:import/);
+        let carry: Carry = { db: [], api: [], tasks: [] };
+        for (let i = 0; i < 120; i++) carry = await second(s, i, carry);
+        await page.waitForFunction(
+          (t) => (window as unknown as { __headroom: { last: number } }).__headroom.last >= t,
+          s.clock.wall,
+        );
+        assert.ok(await points() >= before + 120, "a point per scripted second at least");
+        const rows = await page.locator('[data-testid="decision-row"]').count();
+        assert.ok(rows >= 5, `the decision log shows the run's decisions, found ${rows}`);
+        const log = await page.locator('[data-testid="decision-log"]').innerText();
+        assert.match(log, /brake:memory\s+released → engaged/);
+        assert.match(log, /batchSizer:batch · batch:import/);
 
-      const legend = await page.locator('[data-testid="chart-limits-legend"]').innerText();
-      assert.match(legend, /db limit/);
-      assert.match(legend, /api in flight/);
-      assert.match(
-        await page.locator('[data-testid="chart-pools-legend"]').innerText(),
-        /hash queue depth/,
-      );
-      assert.match(
-        await page.locator('[data-testid="chart-machine-legend"]').innerText(),
-        /CPU %/,
-      );
-      const inked = await page.evaluate(() => {
-        const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="chart-machine"]')!;
-        const { data } = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height);
-        let coloured = 0;
-        for (let i = 0; i < data.length; i += 4) {
-          // Series colours are saturated; grid lines and text are grey.
-          const [r, g, b, a] = [data[i]!, data[i + 1]!, data[i + 2]!, data[i + 3]!];
-          if (a > 0 && Math.max(r, g, b) - Math.min(r, g, b) > 60) coloured++;
+        const legend = await page.locator('[data-testid="chart-limits-legend"]').innerText();
+        assert.match(legend, /db limit/);
+        assert.match(legend, /api in flight/);
+        assert.match(
+          await page.locator('[data-testid="chart-pools-legend"]').innerText(),
+          /hash queue depth/,
+        );
+        assert.match(
+          await page.locator('[data-testid="chart-machine-legend"]').innerText(),
+          /CPU %/,
+        );
+        const inked = await page.evaluate(() => {
+          const canvas = document.querySelector<HTMLCanvasElement>(
+            '[data-testid="chart-machine"]',
+          )!;
+          const { data } = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height);
+          let coloured = 0;
+          for (let i = 0; i < data.length; i += 4) {
+            // Series colours are saturated; grid lines and text are grey.
+            const [r, g, b, a] = [data[i]!, data[i + 1]!, data[i + 2]!, data[i + 3]!];
+            if (a > 0 && Math.max(r, g, b) - Math.min(r, g, b) > 60) coloured++;
+          }
+          return coloured;
+        });
+        assert.ok(inked > 500, `the CPU and memory lines are drawn (${inked} coloured pixels)`);
+        assert.deepEqual(errors, [], "no script or policy error on the page");
+
+        await page.evaluate(() => scrollTo(0, 0));
+        const png = await page.screenshot();
+        assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47], "a PNG");
+        // HEADROOM_SCREENSHOT=1 refreshes the committed picture; plain runs leave the tree clean.
+        if (process.env["HEADROOM_SCREENSHOT"] === "1") {
+          mkdirSync(new URL(".", screenshot), { recursive: true });
+          writeFileSync(screenshot, png);
+          assert.ok(existsSync(screenshot));
         }
-        return coloured;
       });
-      assert.ok(inked > 500, `the CPU and memory lines are drawn (${inked} coloured pixels)`);
-      assert.deepEqual(errors, [], "no script or policy error on the page");
-
-      await page.evaluate(() => scrollTo(0, 0));
-      const png = await page.screenshot();
-      assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47], "a PNG");
-      // HEADROOM_SCREENSHOT=1 refreshes the committed picture; plain runs leave the tree clean.
-      if (process.env["HEADROOM_SCREENSHOT"] === "1") {
-        mkdirSync(new URL(".", screenshot), { recursive: true });
-        writeFileSync(screenshot, png);
-        assert.ok(existsSync(screenshot));
-      }
     } finally {
-      await browser.close();
       await served.close();
       await s.pool.drain();
       await s.close();
@@ -334,32 +352,21 @@ describe("dashboard in headless Chromium", { skip }, () => {
       ["tick", figures(2)],
     ];
     const served = await serve(scripted(events));
-    const root = typeof process.getuid === "function" && process.getuid() === 0;
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: root ? ["--no-sandbox"] : [],
-    });
     try {
-      const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
-      const errors: string[] = [];
-      page.on("pageerror", (error) => errors.push(error.message));
-      page.on("console", (message) => {
-        if (message.type() === "error") errors.push(message.text());
+      await withDashboard(served.origin, async (page, errors) => {
+        const labels = await ticks(page, events.length);
+        assert.deepEqual(labels, {
+          limits: ["0", "625", "1.25k", "1.875k", "2.5k"],
+          latency: ["0", "0.025", "0.05", "0.075", "0.1"],
+          machine: ["0%", "25%", "50%", "75%", "100%"],
+          pools: ["0", "0.625", "1.25", "1.875", "2.5"],
+        });
+        for (const [id, chart] of Object.entries(labels)) {
+          assert.equal(new Set(chart).size, 5, `${id}: five distinct labels, ${chart.join(" ")}`);
+        }
+        assert.deepEqual(errors, [], "no script or policy error on the page");
       });
-      await page.goto(`${served.origin}/`);
-      const labels = await ticks(page, events.length);
-      assert.deepEqual(labels, {
-        limits: ["0", "625", "1.25k", "1.875k", "2.5k"],
-        latency: ["0", "0.025", "0.05", "0.075", "0.1"],
-        machine: ["0%", "25%", "50%", "75%", "100%"],
-        pools: ["0", "0.625", "1.25", "1.875", "2.5"],
-      });
-      for (const [id, chart] of Object.entries(labels)) {
-        assert.equal(new Set(chart).size, 5, `${id}: five distinct labels, ${chart.join(" ")}`);
-      }
-      assert.deepEqual(errors, [], "no script or policy error on the page");
     } finally {
-      await browser.close();
       await served.close();
     }
   });
