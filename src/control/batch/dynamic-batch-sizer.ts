@@ -222,6 +222,9 @@ export class DynamicBatchSizer extends EventTarget {
       this.#options.defaults,
       `batch operation "${name}" options`,
     );
+    const now = this.#options.clock();
+    // A monitor that fell silent has failed: the first size must say so, as size() would.
+    this.#checkStale(now);
     const policy = policyFor(resolved);
     const op: Operation = {
       name,
@@ -240,7 +243,6 @@ export class DynamicBatchSizer extends EventTarget {
     };
     const previous = this.#operations.get(name);
     this.#operations.set(name, op);
-    const now = this.#options.clock();
     const state = this.#monitor;
     if (resolved.mode === "load" && state.kind === "ok") {
       policy.load(state.load, now, state.loadWhy);
@@ -340,6 +342,7 @@ export class DynamicBatchSizer extends EventTarget {
   /** Counters, current size and model fit of operation `name`. */
   stats(name: string): BatchStats {
     const op = this.#get(name, "read stats of");
+    this.#checkStale(this.#options.clock());
     return {
       operation: op.name,
       mode: op.options.mode,

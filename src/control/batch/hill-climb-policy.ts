@@ -14,7 +14,8 @@ import type { BatchPolicy, BatchProposal, BatchRecord } from "./types.ts";
  * two thresholds: above `highMs` the size steps down by `step` items, below
  * `lowMs` it steps up by `step`, otherwise it stays. Sizes are multiples of
  * `step` within `minSize`..`maxSize` (the tuner's 128 KB steps between
- * 128 KB and 4 MB), and a change waits for `cooldownMs`.
+ * 128 KB and 4 MB), and a change waits for `cooldownMs`. Empty batches (0 items)
+ * do not count.
  *
  * @example Step up while batches are quick
  * ```ts
@@ -49,6 +50,8 @@ export function hillClimbPolicy(options: ResolvedBatchOperation): BatchPolicy {
   };
 
   function record(batch: BatchRecord): BatchProposal {
+    // An empty batch (a poll that found nothing) says nothing about the size: not counted.
+    if (batch.items <= 0) return current;
     count++;
     total += batch.durationMs;
     if (count < window) return current;

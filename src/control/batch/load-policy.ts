@@ -62,7 +62,12 @@ export function loadPolicy(options: ResolvedBatchOperation): BatchPolicy {
       return current;
     }
     const next = target(percent);
-    if (next.size === current.size) return current;
+    if (next.size === current.size) {
+      // No change, but the reason must be this reading's, not a held one's or the fallback's.
+      const reason = `${next.why}: ${next.size}`;
+      if (current.reason !== reason) current = { size: next.size, reason, probe: false };
+      return current;
+    }
     // A reading stamped before the last change counts as no time passed, never as less.
     if (Math.max(0, now - lastChangeAt) < options.cooldownMs) {
       current = {

@@ -217,8 +217,8 @@ export function resolveSizerOptions(input: unknown): ResolvedSizerOptions {
   const target = "DynamicBatchSizer options";
   const parsed = parseOptions(sizerSchema, input ?? {}, target);
   const defaults = parsed.defaults ?? {};
-  // The defaults must make a valid operation on their own.
-  resolveBatchOperation(defaults, {}, target);
+  // The defaults must make a valid operation on their own; their fields are named under `defaults`.
+  parseOptions(DEFAULTS_CROSS_SCHEMA, { defaults: fill(defaults) }, target);
   return {
     clock: parsed.clock ?? systemClock,
     monitor: parsed.monitor,
@@ -314,15 +314,22 @@ function fill(o: BatchOperationOptions): ResolvedBatchOperation {
   };
 }
 
+/** `o` without its `undefined` fields, which would otherwise hide the values under them. */
+function defined<T extends object>(o: T | undefined): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(o ?? {}).filter(([, value]) => value !== undefined),
+  ) as Partial<T>;
+}
+
 function mergeOptions(
   base: BatchOperationOptions,
   over: BatchOperationOptions,
 ): BatchOperationOptions {
   return {
-    ...base,
-    ...over,
-    model: { ...base.model, ...over.model },
-    hillClimb: { ...base.hillClimb, ...over.hillClimb },
+    ...defined(base),
+    ...defined(over),
+    model: { ...defined(base.model), ...defined(over.model) },
+    hillClimb: { ...defined(base.hillClimb), ...defined(over.hillClimb) },
   };
 }
 
@@ -349,6 +356,9 @@ const CROSS_SCHEMA = v.pipe(
     }
   }),
 );
+
+/** {@link CROSS_SCHEMA} for the sizer's `defaults`, so each issue's path starts with `defaults.`. */
+const DEFAULTS_CROSS_SCHEMA = v.object({ defaults: CROSS_SCHEMA });
 
 /**
  * Validates `input` (over `defaults`, both already-or-not validated), fills

@@ -94,6 +94,35 @@ describe("DynamicBatchSizer options", () => {
     assert.equal(mode.issues[0]?.path, "mode");
   });
 
+  it("names a field of its defaults that disagrees under defaults", () => {
+    const error = rejection(() =>
+      new DynamicBatchSizer({ defaults: { minSize: 50, maxSize: 10 } })
+    );
+    assert.equal(error.target, "DynamicBatchSizer options");
+    assert.deepEqual(error.issues.map((i) => [i.path, i.received, i.expected]), [
+      ["defaults.maxSize", "10", ">= 50 (minSize)"],
+    ]);
+    assert.match(error.message, /`defaults\.maxSize` received 10, expected >= 50 \(minSize\)/);
+  });
+
+  it("keeps the defaults for fields register() sets to undefined", () => {
+    let t = 0;
+    const sizer = new DynamicBatchSizer({
+      clock: () => t,
+      defaults: { maxSize: 50, model: { maxGrowth: 1.5 } },
+    });
+    const maxSize = undefined as unknown as number;
+    const model = { maxGrowth: undefined as unknown as number };
+    sizer.register("a", { budgetMs: 1000, initialSize: 10, maxSize, model });
+    assert.equal(sizer.record("a", { items: 10, durationMs: 1 }), 15, "maxGrowth 1.5");
+    for (let i = 0; i < 20; i++) {
+      const items = sizer.size("a");
+      t += items;
+      sizer.record("a", { items, durationMs: 1 + 0.01 * items });
+    }
+    assert.equal(sizer.size("a"), 50);
+  });
+
   it("validates its own options", () => {
     const error = rejection(() =>
       new DynamicBatchSizer({ clock: 5 } as unknown as DynamicBatchSizerOptions)
@@ -374,6 +403,27 @@ describe("DynamicBatchSizer", () => {
         [sizer.statistics().monitor, sizer.statistics().sizes],
         ["failed", { sync: 25 }],
       );
+    });
+
+    it("reports the fallback in stats() and register() once the monitor fell silent", () => {
+      let t = 0;
+      const monitor = new ScriptedMonitor();
+      const sizer = new DynamicBatchSizer({ clock: () => t, monitor, staleAfterMs: 3000 });
+      sizer.register("sync", loadOptions);
+      monitor.emit(loadSample(20, t));
+      assert.equal(sizer.stats("sync").size, 100);
+      t = 3001;
+      const stats = sizer.stats("sync");
+      assert.deepEqual([stats.size, stats.fallback], [25, true]);
+      assert.match(stats.reason, /no monitor sample for 3001 ms/);
+      assert.equal(sizer.size("sync"), 25);
+      sizer.unregister("sync");
+      t = 9000;
+      monitor.emit(loadSample(20, t));
+      t = 12_001;
+      // register() returns the first size: the default, not one from the silent monitor's load.
+      assert.equal(sizer.register("sync", loadOptions), 25);
+      assert.deepEqual([sizer.size("sync"), sizer.stats("sync").fallback], [25, true]);
     });
 
     it("falls back when the monitor goes silent for staleAfterMs", () => {

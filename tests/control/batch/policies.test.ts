@@ -139,6 +139,15 @@ describe("loadPolicy()", () => {
     assert.match(fallback.reason, /monitor stopped.*default size 25/);
   });
 
+  it("says why once the load is back in the band of the size a cooldown held", () => {
+    const policy = loadPolicy(options);
+    policy.load(10, 0, "");
+    assert.match(policy.load(95, 500, "").reason, /cooldown/);
+    const back = policy.load(20, 600, "");
+    assert.equal(back.size, 100);
+    assert.equal(back.reason, "load 20% < 50%: largest batches: 100");
+  });
+
   it("ignores batch timings", () => {
     const policy = loadPolicy(options);
     assert.equal(policy.record({ items: 25, durationMs: 1e6, now: 1 }).size, 25);
@@ -176,6 +185,16 @@ describe("hillClimbPolicy()", () => {
     for (let i = 0; i < 4; i++) policy.record({ items: 24, durationMs: 9, now: 500 });
     assert.equal(policy.current.size, 16);
     assert.doesNotMatch(policy.current.reason, /cooldown/);
+  });
+
+  it("leaves empty batches out of its window", () => {
+    const policy = hillClimbPolicy(options);
+    for (let i = 0; i < 3; i++) policy.record({ items: 32, durationMs: 2, now: 1 });
+    // A poll that found nothing took no time: it says nothing about batches of 32.
+    for (let i = 0; i < 8; i++) policy.record({ items: 0, durationMs: 0, now: 2 });
+    assert.equal(policy.current.size, 32);
+    assert.equal(policy.record({ items: 32, durationMs: 2, now: 3 }).size, 32);
+    assert.match(policy.current.reason, /mean 2\.00 ms over 4 batches within/);
   });
 
   it("stays on multiples of step within min and max", () => {
