@@ -146,7 +146,7 @@ function message(error: unknown): string {
  * while it reports `high` or `critical` pressure. When the monitor fails
  * (it dispatches `error`, a sample has no CPU or memory figure, or no sample
  * arrives for `staleAfterMs`), every operation falls back to its
- * `defaultSize` (model mode: at most `defaultSize`) and the decision says
+ * `defaultSize` (`model` and `hill-climb` modes: at most `defaultSize`) and the decision says
  * so; the next good sample lifts the fallback.
  *
  * Every change dispatches a `decision` event ({@link Decision}: from, to,
@@ -364,8 +364,10 @@ export class DynamicBatchSizer extends EventTarget {
   /** Sizes of every operation, the last load and the number of changes. */
   statistics(): BatchSizerStatistics {
     this.#checkStale(this.#options.clock());
-    const sizes: Record<string, number> = {};
-    for (const [name, op] of this.#operations) sizes[name] = op.size;
+    // Own properties whatever the name: assigning `sizes["__proto__"]` would set the prototype.
+    const sizes: Record<string, number> = Object.fromEntries(
+      [...this.#operations].map(([name, op]) => [name, op.size]),
+    );
     const state = this.#monitor;
     return {
       operations: this.operations,

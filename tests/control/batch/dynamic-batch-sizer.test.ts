@@ -172,6 +172,16 @@ describe("DynamicBatchSizer", () => {
     assert.deepEqual(sizer.operations, ["import"]);
   });
 
+  it("lists every operation in statistics().sizes, whatever its name", () => {
+    const sizer = new DynamicBatchSizer({ clock: () => 0, defaults: { defaultSize: 40 } });
+    sizer.register("__proto__", { defaultSize: 7 });
+    sizer.register("constructor");
+    const { sizes } = sizer.statistics();
+    assert.deepEqual(Object.keys(sizes), ["__proto__", "constructor"]);
+    assert.equal(Object.getPrototypeOf(sizes), Object.prototype);
+    assert.equal(JSON.stringify(sizes), '{"__proto__":7,"constructor":40}');
+  });
+
   it("sizes batches to the budget and counts them in stats()", () => {
     let t = 0;
     const sizer = new DynamicBatchSizer({ clock: () => t });
