@@ -360,10 +360,14 @@ const CROSS_SCHEMA = v.pipe(
 /** {@link CROSS_SCHEMA} for the sizer's `defaults`, so each issue's path starts with `defaults.`. */
 const DEFAULTS_CROSS_SCHEMA = v.object({ defaults: CROSS_SCHEMA });
 
+/** `defaults` of {@link resolveBatchOperation}, each issue's path under `defaults.`. */
+const DEFAULTS_SCHEMA = v.object({ defaults: batchOperationSchema });
+
 /**
- * Validates `input` (over `defaults`, both already-or-not validated), fills
- * in every default and checks that the fields agree (min <= default <= max,
- * low < high); throws a `ConfigError` naming each bad field.
+ * Validates `input` and `defaults` (a bad default is named `defaults.<field>`),
+ * fills in from `defaults`, then from the built-in defaults, and checks that
+ * the fields agree (min <= default <= max, low < high); throws a
+ * `ConfigError` naming each bad field.
  */
 export function resolveBatchOperation(
   input: unknown,
@@ -371,7 +375,8 @@ export function resolveBatchOperation(
   target = "batch operation options",
 ): ResolvedBatchOperation {
   const parsed = parseOptions(batchOperationSchema, input ?? {}, target);
-  const resolved = fill(mergeOptions(defaults, parsed));
+  const base = parseOptions(DEFAULTS_SCHEMA, { defaults }, target).defaults;
+  const resolved = fill(mergeOptions(base, parsed));
   parseOptions(CROSS_SCHEMA, resolved, target);
   return resolved;
 }

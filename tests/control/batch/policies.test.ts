@@ -5,6 +5,7 @@ import { loadPolicy } from "../../../src/control/batch/load-policy.ts";
 import { modelPolicy } from "../../../src/control/batch/model-policy.ts";
 import { resolveBatchOperation } from "../../../src/control/batch/options.ts";
 import type { BatchPolicy } from "../../../src/control/batch/types.ts";
+import { ConfigError } from "../../../src/config/config-error.ts";
 
 /** Runs `batches` batches of cost `overhead + perItem × n` through `policy`; returns the sizes. */
 function drive(
@@ -26,6 +27,24 @@ function drive(
   }
   return { sizes, over };
 }
+
+describe("resolveBatchOperation()", () => {
+  it("validates the defaults it fills in from, naming them under defaults", () => {
+    assert.throws(
+      () => resolveBatchOperation({}, { budgetMs: -5, mode: "fast" as "model" }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.deepEqual(error.issues.map((i) => i.path).sort(), [
+          "defaults.budgetMs",
+          "defaults.mode",
+        ]);
+        return true;
+      },
+    );
+    const resolved = resolveBatchOperation({ minSize: 2 }, { budgetMs: 50, maxSize: 80 });
+    assert.deepEqual([resolved.budgetMs, resolved.minSize, resolved.maxSize], [50, 2, 80]);
+  });
+});
 
 describe("modelPolicy()", () => {
   it("grows to the largest batch inside the budget without going over", () => {
