@@ -645,40 +645,41 @@ export class AdaptiveLimiter extends EventTarget {
   #onRelease(permit: LimiterPermit, outcome: Outcome): void {
     this.#inflight--;
     permit.slot.inflight--;
-    const now = this.#clock();
+    // An ignored call needs no time; a sampled one shares its reading with the waiters it frees.
+    let now: number | undefined;
     try {
-      this.#feed(permit, outcome, now);
+      if (outcome === "ignore") {
+        this.#ignored++;
+      } else {
+        now = this.#clock();
+        this.#feed(permit, outcome === "dropped", now);
+      }
     } finally {
       // A limit algorithm that throws does not strand the waiters: the freed permit is handed on.
       if (this.#waiting > 0) this.#drain(now);
     }
   }
 
-  /** Counts a released permit and, unless ignored, feeds its sample to the limit algorithm. */
-  #feed(permit: LimiterPermit, outcome: Outcome, now: number): void {
-    if (outcome === "ignore") {
-      this.#ignored++;
-    } else {
-      const dropped = outcome === "dropped";
-      if (dropped) this.#dropped++;
-      else this.#ok++;
-      const rttMs = now - permit.startedAt;
-      const next = this.#algorithm.update({
-        now,
-        rttMs,
-        inflight: permit.inflightAtStart,
-        dropped,
-      });
-      if (next !== this.#algorithmLimit) {
-        this.#algorithmLimit = sanitize(next, this.#algorithmLimit);
-        if (this.#staticLimit === 0) {
-          this.#apply(
-            this.#algorithmReason(next, now) ?? (
-              `limit algorithm: ${dropped ? "dropped" : "ok"} call, rtt ${rttMs.toFixed(1)} ms ` +
-              `at inflight ${permit.inflightAtStart}`
-            ),
-          );
-        }
+  /** Counts a released, sampled permit and feeds its sample to the limit algorithm. */
+  #feed(permit: LimiterPermit, dropped: boolean, now: number): void {
+    if (dropped) this.#dropped++;
+    else this.#ok++;
+    const rttMs = now - permit.startedAt;
+    const next = this.#algorithm.update({
+      now,
+      rttMs,
+      inflight: permit.inflightAtStart,
+      dropped,
+    });
+    if (next !== this.#algorithmLimit) {
+      this.#algorithmLimit = sanitize(next, this.#algorithmLimit);
+      if (this.#staticLimit === 0) {
+        this.#apply(
+          this.#algorithmReason(next, now) ?? (
+            `limit algorithm: ${dropped ? "dropped" : "ok"} call, rtt ${rttMs.toFixed(1)} ms ` +
+            `at inflight ${permit.inflightAtStart}`
+          ),
+        );
       }
     }
   }
