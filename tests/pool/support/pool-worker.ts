@@ -40,6 +40,11 @@ defineWorker({
         reject(signal.reason);
       });
     }),
+  /** Keeps its worker busy until the main thread stores 1 in `gate[0]`. */
+  block: (gate: Int32Array): number => {
+    while (Atomics.load(gate, 0) === 0) Atomics.wait(gate, 0, 0, 100);
+    return 1;
+  },
   blockForever: (): never => {
     for (;;) { /* never returns and never yields */ }
   },
