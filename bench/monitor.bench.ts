@@ -1,7 +1,9 @@
 // Cost of one full ResourceMonitor sample on this machine, and of each
 // adapter read behind it, next to the naive probe seed monitors use
 // (os.cpus() + process.memoryUsage(), which sees neither quotas nor pressure).
-// Run: node bench/monitor.bench.ts | deno run -A bench/monitor.bench.ts | bun bench/monitor.bench.ts
+// Run: node bench/monitor.bench.ts | deno run -A --v8-flags=--expose-gc bench/monitor.bench.ts |
+//      bun bench/monitor.bench.ts
+import "./support/expose-gc.ts"; // before mitata: see there
 import { bench, do_not_optimize, group, run, summary } from "mitata";
 import os from "node:os";
 import process from "node:process";
