@@ -25,3 +25,25 @@ export function subscribe<T>(
   signal?.addEventListener("abort", off, { once: true });
   return off;
 }
+
+/**
+ * Returns a function that dispatches events on `target` in order. Events
+ * dispatched from inside a listener (a listener that changes the target,
+ * which then announces the change) wait until the ones already on their way
+ * have gone, so every listener sees the changes in the order they happened.
+ */
+export function orderedDispatch(target: EventTarget): (...events: Event[]) => void {
+  const queue: Event[] = [];
+  let dispatching = false;
+  return (...events) => {
+    queue.push(...events);
+    if (dispatching) return;
+    dispatching = true;
+    try {
+      for (let event = queue.shift(); event; event = queue.shift()) target.dispatchEvent(event);
+    } finally {
+      dispatching = false;
+      queue.length = 0;
+    }
+  };
+}

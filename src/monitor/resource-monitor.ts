@@ -18,7 +18,7 @@ import type {
   ThrottlingSample,
 } from "./sample.ts";
 import type { PressureLevel } from "./thresholds.ts";
-import { subscribe } from "../internal/events.ts";
+import { orderedDispatch, subscribe } from "../internal/events.ts";
 
 const startSchema = v.object({ intervalMs: v.optional(intervalSchema) });
 
@@ -74,8 +74,8 @@ export class ResourceMonitor extends EventTarget {
   #throttling: ThrottlingSample | undefined;
   #pressure: PressureState = CALM_PRESSURE;
   #latest: ResourceSample | undefined;
-  #dispatching = false;
-  readonly #queue: Event[] = [];
+  /** A sample() called by a listener queues its events behind those still to go. */
+  readonly #dispatch: (...events: Event[]) => void = orderedDispatch(this);
 
   /** Validates `options` (throws `ConfigError`) and creates a stopped monitor. */
   constructor(options: ResourceMonitorOptions = {}) {
@@ -278,26 +278,8 @@ export class ResourceMonitor extends EventTarget {
       };
       events.push(new CustomEvent("pressure", { detail: change }));
     }
-    this.#dispatch(events);
+    this.#dispatch(...events);
     return sample;
-  }
-
-  /**
-   * Dispatches `events` in order. A sample() called by a listener queues its
-   * events behind those still to go, so listeners see samples in time order.
-   */
-  #dispatch(events: readonly Event[]): void {
-    this.#queue.push(...events);
-    if (this.#dispatching) return;
-    this.#dispatching = true;
-    try {
-      for (let event = this.#queue.shift(); event; event = this.#queue.shift()) {
-        this.dispatchEvent(event);
-      }
-    } finally {
-      this.#dispatching = false;
-      this.#queue.length = 0;
-    }
   }
 
   #schedule(): void {

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { subscribe } from "../../src/internal/events.ts";
+import { orderedDispatch, subscribe } from "../../src/internal/events.ts";
 
 describe("subscribe()", () => {
   it("hands the listener each event's detail until it is unsubscribed", () => {
@@ -48,5 +48,42 @@ describe("subscribe()", () => {
     subscribe<number>(target, "tick", (n) => seen.push(n), AbortSignal.abort());
     target.dispatchEvent(new CustomEvent("tick", { detail: 1 }));
     assert.deepEqual(seen, [], "an aborted signal subscribes nothing");
+  });
+});
+
+describe("orderedDispatch()", () => {
+  it("sends events dispatched from a listener after the ones already on their way", () => {
+    const target = new EventTarget();
+    const dispatch = orderedDispatch(target);
+    const seen: string[] = [];
+    target.addEventListener("a", () => {
+      seen.push("a");
+      dispatch(new Event("c"));
+      seen.push("a done");
+    });
+    target.addEventListener("b", () => seen.push("b"));
+    target.addEventListener("c", () => seen.push("c"));
+    dispatch(new Event("a"), new Event("b"));
+    assert.deepEqual(seen, ["a", "a done", "b", "c"]);
+  });
+
+  it("dispatches again after a listener's error, with nothing left queued", () => {
+    const target = new EventTarget();
+    const dispatch = orderedDispatch(target);
+    const seen: string[] = [];
+    const original = target.dispatchEvent.bind(target);
+    let fail = true;
+    target.dispatchEvent = (event: Event): boolean => {
+      if (fail) {
+        fail = false;
+        throw new Error("dispatch failed");
+      }
+      return original(event);
+    };
+    target.addEventListener("b", () => seen.push("b"));
+    target.addEventListener("c", () => seen.push("c"));
+    assert.throws(() => dispatch(new Event("a"), new Event("b")), /dispatch failed/);
+    dispatch(new Event("c"));
+    assert.deepEqual(seen, ["c"], "the event queued behind the failure is dropped, not replayed");
   });
 });

@@ -160,6 +160,7 @@ export class CircuitBreaker extends EventTarget {
   #openedAt = 0;
   #reason = "";
   #timer: unknown = undefined;
+  #disposed = false;
   #probesStarted = 0;
   #probesPassed = 0;
 
@@ -277,8 +278,12 @@ export class CircuitBreaker extends EventTarget {
     return subscribe(this, type, listener, options.signal);
   }
 
-  /** Cancels the half-open timer; the state is still read correctly from the clock. */
+  /**
+   * Cancels the half-open timer and sets no more (a call that fails later still opens the
+   * circuit); the state is still read correctly from the clock.
+   */
   [Symbol.dispose](): void {
+    this.#disposed = true;
     if (this.#timer !== undefined) this.#scheduler.clear(this.#timer);
     this.#timer = undefined;
   }
@@ -316,6 +321,7 @@ export class CircuitBreaker extends EventTarget {
 
   /** Half-opens the circuit when `openMs` has passed; a timer that fires early waits out the rest. */
   #arm(generation: number, ms: number): void {
+    if (this.#disposed) return;
     this.#timer = this.#scheduler.set(() => {
       this.#timer = undefined;
       if (generation !== this.#generation) return;

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { fieldError } from "../../config/config-error.ts";
 import { parseOptions } from "../../config/parse.ts";
 import type { ResourceSample } from "../../monitor/sample.ts";
 import { type ProcessHold, processHold, type Scheduler } from "../../monitor/scheduler.ts";
@@ -11,7 +12,7 @@ import {
   schedulerOption,
 } from "../shared-options.ts";
 import type { Decision } from "../types.ts";
-import { subscribe } from "../../internal/events.ts";
+import { orderedDispatch, subscribe } from "../../internal/events.ts";
 
 /** Options of an {@link EmergencyBrake}. Defaults are the production settings of seed 004. */
 export interface EmergencyBrakeOptions {
@@ -68,6 +69,21 @@ const schema = v.strictObject({
   scheduler: schedulerOption,
 });
 
+/** `waitForRecovery()`'s options, checked: a bad field is a `ConfigError` naming it. */
+function checkWaitOptions(options: unknown): void {
+  const where = "EmergencyBrake.waitForRecovery() options";
+  if (typeof options !== "object" || options === null) {
+    throw fieldError(where, "options", options, "an object");
+  }
+  const { maxWaitMs, signal } = options as { maxWaitMs?: unknown; signal?: unknown };
+  if (maxWaitMs !== undefined && !(typeof maxWaitMs === "number" && maxWaitMs >= 0)) {
+    throw fieldError(where, "maxWaitMs", maxWaitMs, "a number >= 0 (or Infinity)");
+  }
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw fieldError(where, "signal", signal, "an AbortSignal");
+  }
+}
+
 interface RecoveryWaiter {
   readonly resolve: (recovered: boolean) => void;
   timer: unknown;
@@ -82,7 +98,8 @@ interface RecoveryWaiter {
  * passed. Workers call `waitForRecovery()` before starting more work.
  *
  * Seed 004 paused 8 s after 3 consecutive throttles and waited at most 45 s
- * for recovery; those are the defaults.
+ * for recovery; those are the defaults. (Its code braked on the fourth,
+ * `consecutiveThrottles > 3`; `threshold: 4` does the same.)
  *
  * @example Pause a loop while pressure is high
  * ```ts
@@ -121,6 +138,8 @@ export class EmergencyBrake extends EventTarget {
   #disposed = false;
   /** Holds the process open while anyone waits for recovery. */
   readonly #hold: ProcessHold;
+  /** A listener that moves the brake announces that change after the one it heard. */
+  readonly #dispatch: (...events: Event[]) => void = orderedDispatch(this);
 
   /** Validates `options` (throws `ConfigError`) and creates a released brake. */
   constructor(options: EmergencyBrakeOptions = {}) {
@@ -210,16 +229,18 @@ export class EmergencyBrake extends EventTarget {
   waitForRecovery(
     options: { readonly maxWaitMs?: number; readonly signal?: AbortSignal } = {},
   ): Promise<boolean> {
+    // Checked before anything changes: a look-alike signal used to fail only after the waiter had
+    // taken its hold on the process, which then never exited; `maxWaitMs: true` was a 1 ms wait.
+    try {
+      checkWaitOptions(options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (!this.#engaged) return Promise.resolve(true);
     if (this.#disposed) return Promise.resolve(false);
     const maxWaitMs = options.maxWaitMs ?? this.#maxWaitMs;
-    if (!(maxWaitMs >= 0)) {
-      return Promise.reject(
-        new RangeError(`Cannot wait for recovery: maxWaitMs must be >= 0, received ${maxWaitMs}`),
-      );
-    }
     return new Promise<boolean>((resolve, reject) => {
       const onAbort = (): void => {
         waiter.cleanup();
@@ -283,6 +304,8 @@ export class EmergencyBrake extends EventTarget {
     if (this.#pauseTimer !== undefined) this.#scheduler.clear(this.#pauseTimer);
     this.#pauseTimer = undefined;
     this.#announce(false, reason);
+    // A listener that engaged the brake again has kept the waiters waiting for the next release.
+    if (this.#engaged) return;
     for (const waiter of [...this.#waiters]) waiter.resolve(true);
   }
 
@@ -302,7 +325,9 @@ export class EmergencyBrake extends EventTarget {
       reason,
       time,
     };
-    this.dispatchEvent(new CustomEvent("brake", { detail: change }));
-    this.dispatchEvent(new CustomEvent("decision", { detail: decision }));
+    this.#dispatch(
+      new CustomEvent("brake", { detail: change }),
+      new CustomEvent("decision", { detail: decision }),
+    );
   }
 }

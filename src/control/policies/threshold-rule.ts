@@ -74,6 +74,11 @@ const schema = v.pipe(
   ),
 );
 
+/** A percentage a sample may lack, as the rule reads it: 0 when it is missing or not finite. */
+function reading(percent: number | undefined): number {
+  return percent !== undefined && Number.isFinite(percent) ? percent : 0;
+}
+
 /**
  * Seed 004's rule: usage = max(CPU %, memory %); above `reduceAbove` run
  * sequentially (`minConcurrency`), below `increaseBelow` run at
@@ -107,7 +112,9 @@ export function thresholdRule(options: ThresholdRuleOptions = {}): ThresholdRule
       return state;
     },
     ceiling(sample: ResourceSample, _current: number): number {
-      const usage = Math.max(sample.cpuPercent ?? 0, sample.memoryPercent ?? 0);
+      // A figure the sample lacks (undefined, or NaN from a custom source) is no reading, not a
+      // NaN that would hide the other one from Math.max.
+      const usage = Math.max(reading(sample.cpuPercent), reading(sample.memoryPercent));
       if (state !== "rule") {
         if (sample.time < until) return low;
         if (state === "open") brakes = 0;

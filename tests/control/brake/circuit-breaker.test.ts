@@ -166,6 +166,18 @@ describe("CircuitBreaker", () => {
     assert.equal(breaker.state, "half-open");
   });
 
+  it("sets no timer and announces nothing from one once disposed", async () => {
+    const { breaker, time, states } = setup({ minCalls: 1, openMs: 1000 });
+    breaker[Symbol.dispose]();
+    await calls(breaker, "x");
+    assert.equal(breaker.state, "open", "a failure still opens it");
+    assert.equal(time.pending, 0, "no half-open timer");
+    const heard = states.length;
+    time.advance(1000);
+    assert.equal(states.length, heard, "no timer fired a change");
+    assert.equal(breaker.state, "half-open", "read from the clock");
+  });
+
   it("frees a probe slot for an ignored probe, and ignores aborts by default", async () => {
     const { breaker, time } = setup({ minCalls: 1, openMs: 10 });
     await calls(breaker, "x");

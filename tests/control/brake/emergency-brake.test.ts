@@ -206,6 +206,72 @@ describe("EmergencyBrake", () => {
     assert.equal(scheduler.held, 0);
   });
 
+  it("waitForRecovery() refuses a bad signal or maxWaitMs before it holds anything", async () => {
+    const time = new ManualTime();
+    const scheduler = holdingScheduler(time);
+    const brake = new EmergencyBrake({ clock: time.clock, scheduler, threshold: 1 });
+    brake.throttle();
+    const pending = time.pending; // the pause timer
+    const bad: [unknown, string][] = [
+      [{ signal: new AbortController() }, "`signal` received an AbortController"],
+      [{ signal: null }, "`signal` received null"],
+      [{ maxWaitMs: true }, "`maxWaitMs` received true"],
+      [{ maxWaitMs: "500" }, '`maxWaitMs` received "500"'],
+      [{ maxWaitMs: -1 }, "`maxWaitMs` received -1"],
+      [{ maxWaitMs: Number.NaN }, "`maxWaitMs` received NaN"],
+      [null, "`options` received null"],
+    ];
+    for (const [options, message] of bad) {
+      await assert.rejects(
+        brake.waitForRecovery(options as { maxWaitMs?: number }),
+        (error: unknown) =>
+          error instanceof ConfigError && error.message.includes(message) &&
+          error.message.includes("waitForRecovery()"),
+        message,
+      );
+    }
+    assert.equal(scheduler.held, 0, "no process hold left behind");
+    assert.equal(time.pending, pending, "no wait timer left behind");
+    const waiting = watch(brake.waitForRecovery({ maxWaitMs: 0 }));
+    time.advance(0);
+    await flush();
+    assert.equal(waiting.value, false, "0 ms is a valid wait");
+  });
+
+  it("a listener that moves the brake is announced after the change it heard", () => {
+    const { brake, changes, decisions } = setup({ threshold: 1 });
+    // An operator override that lets go of the brake as soon as it engages.
+    brake.on("brake", (c) => {
+      if (c.engaged) brake.reset();
+    });
+    brake.throttle("503");
+    assert.equal(brake.engaged, false);
+    assert.deepEqual(changes, ["engaged: 1 throttles in a row (last: 503)", "released: reset"]);
+    assert.deepEqual(decisions.map((d) => `${d.from}->${d.to}`), ["0->1", "1->0"]);
+  });
+
+  it("a waiter keeps waiting when a listener engages the brake again on its release", async () => {
+    const { brake, time } = setup({ threshold: 1, minPauseMs: 0 });
+    brake.throttle("first");
+    const waiting = watch(brake.waitForRecovery({ maxWaitMs: 1000 }));
+    let again = true;
+    brake.on("brake", (c) => {
+      if (!c.engaged && again) {
+        again = false;
+        brake.throttle("again");
+      }
+    });
+    brake.clear();
+    await flush();
+    assert.equal(brake.engaged, true);
+    assert.equal(waiting.state, "pending", "not told of a recovery that did not last");
+    brake.clear();
+    await flush();
+    assert.equal(brake.engaged, false);
+    assert.equal(waiting.value, true);
+    assert.equal(time.pending, 0, "its wait timer is cleared");
+  });
+
   it("reads the monitor's latest sample when created", () => {
     const monitor = Object.assign(new EventTarget(), { latest: sampleAt("critical") });
     const { brake } = setup({ threshold: 1, monitor });

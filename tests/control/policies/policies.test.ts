@@ -61,6 +61,15 @@ describe("thresholdRule()", () => {
     assert.equal(rule.ceiling(at(11_000, 1, 10, 0), 3), 3);
     assert.equal(rule.state, "rule");
   });
+  it("reads a missing or NaN figure as no reading, not as a NaN that hides the other", () => {
+    const rule = thresholdRule({ maxConcurrency: 9 });
+    assert.equal(rule.ceiling(at(0, 1, 95, Number.NaN), 9), 1, "CPU 95 % still reduces");
+    assert.equal(rule.ceiling(at(1, 1, Number.NaN, 60), 9), 5);
+    assert.equal(rule.ceiling(at(2, 1, Number.NaN, Number.NaN), 9), 9);
+    const braking = thresholdRule();
+    for (let t = 0; t < 4; t++) braking.ceiling(at(t * 1000, 1, 99, Number.NaN), 3);
+    assert.equal(braking.state, "braking", "throttles counted through a NaN memory figure");
+  });
   it("rejects minConcurrency above maxConcurrency instead of swapping them", () => {
     assert.throws(
       () => thresholdRule({ minConcurrency: 5, maxConcurrency: 2 }),
