@@ -77,8 +77,9 @@ export class WorkersUnavailableError extends Error {
   /** `runtime` names the runtime the adapter detected. */
   constructor(runtime: string) {
     super(
-      `Cannot start workers: the ${runtime} runtime has no Worker. Pass \`inline: true\` to run ` +
-        `tasks on this thread behind the same API`,
+      `Cannot start workers: the ${runtime} runtime has no Worker, or may not start one here ` +
+        `(Node's --permission without --allow-worker). Pass \`inline: true\` to run tasks on ` +
+        `this thread behind the same API`,
     );
     this.name = "WorkersUnavailableError";
     this.runtime = runtime;

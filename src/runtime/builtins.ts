@@ -16,15 +16,27 @@ interface ProcessWithBuiltins {
 
 /**
  * Loads a Node built-in without a static import, so this package also loads
- * in browsers and on edge runtimes. Node >= 20.16, Deno 2 and Bun all have
- * `process.getBuiltinModule`; elsewhere the answer is `undefined`.
+ * in browsers and on edge runtimes. Node >= 20.16, Deno 2 and Bun >= 1.2.10
+ * have `process.getBuiltinModule`; older Bun releases (the `oven/bun:1.1`
+ * images) get it through `import.meta.require`. Elsewhere the answer is
+ * `undefined`.
  */
 export function builtin<K extends keyof BuiltinModules>(id: K): BuiltinModules[K] | undefined {
   const proc = (globalThis as { process?: ProcessWithBuiltins }).process;
-  if (typeof proc?.getBuiltinModule !== "function") return undefined;
+  const load = typeof proc?.getBuiltinModule === "function"
+    ? (name: string) => proc.getBuiltinModule?.(name)
+    : bunRequire();
+  if (load === undefined) return undefined;
   try {
-    return proc.getBuiltinModule(id) as BuiltinModules[K] | undefined;
+    return load(id) as BuiltinModules[K] | undefined;
   } catch {
     return undefined;
   }
+}
+
+/** Bun's synchronous `import.meta.require`, on Bun only (a bundler may define one elsewhere). */
+function bunRequire(): ((id: string) => unknown) | undefined {
+  if ((globalThis as { Bun?: unknown }).Bun === undefined) return undefined;
+  const require = (import.meta as { require?: unknown }).require;
+  return typeof require === "function" ? (require as (id: string) => unknown) : undefined;
 }

@@ -93,8 +93,16 @@ export function nodeCompatibleHost(
           const usage = proc.cpuUsage();
           return usage.user + usage.system;
         }),
+        // Node's permission model (--permission) refuses workers without --allow-worker: every
+        // worker would fail to start, and a pool would retry for ever.
+        canSpawn: () => permission(proc)?.has?.("worker") !== false,
       }
       : {}),
     spawn,
   };
+}
+
+/** `process.permission`, which Node defines only under `--permission`. */
+function permission(proc: object): { has?: (scope: string) => boolean } | undefined {
+  return (proc as { permission?: { has?: (scope: string) => boolean } }).permission;
 }
