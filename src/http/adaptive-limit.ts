@@ -33,7 +33,11 @@ export interface AdaptiveLimitOptions {
    * this route can take); 503, 504 and 429 are `dropped` (something
    * downstream is overloaded or timed out: a congestion signal); anything
    * else is `ok`, 4xx included, as the request was served in its real time.
-   * A request whose client went away is always `ignore`.
+   * A request whose client went away is always `ignore` (unless an outer
+   * `timeout()` answered it: Deno aborts the request's signal once any
+   * response is sent). A `classify` that throws, or returns anything but
+   * `"ok"`, `"dropped"` or `"ignore"`, counts the request as `ignore`; the
+   * handler's response goes out as it was.
    */
   readonly classify?: (c: Context, error: unknown) => Outcome;
 }
@@ -69,6 +73,10 @@ export function classifyResponse(c: Context, error: unknown): Outcome {
   return "ok";
 }
 
+function isOutcome(value: unknown): value is Outcome {
+  return value === "ok" || value === "dropped" || value === "ignore";
+}
+
 function isAdaptiveLimiter(input: unknown): input is AdaptiveLimiter {
   return hasMethods(input, ["acquire", "tryAcquire"]);
 }
@@ -80,6 +88,13 @@ function isAdaptiveLimiter(input: unknown): input is AdaptiveLimiter {
  * returns (a streamed body is not held), and the permit is released exactly
  * once whatever happens: the handler returns, throws, or the client goes away.
  * The request's outcome feeds the limit; see {@link AdaptiveLimitOptions.classify}.
+ *
+ * Put Hono's `timeout()` before it (`app.use(timeout(5000))`, then
+ * `app.use(adaptiveLimit(limiter))`): a handler keeps running after a timeout
+ * answers for it, and only a permit held around the whole handler bounds how
+ * many run at once. A `timeout()` inside this middleware returns the permit
+ * at its 504 while the handler goes on. A request that an outer `timeout()`
+ * answered while it waited for a permit does not run once it gets one.
  *
  * @example Limit a slow route
  * ```ts
@@ -143,6 +158,12 @@ export function adaptiveLimit(
         if (signal.aborted) return shed(c, "the client went away while the request waited");
         throw error;
       }
+      // An outer timeout() has answered while the request waited: running it now would only
+      // spend a permit on a response nobody reads. It never ran, so it says nothing of the limit.
+      if (c.finalized) {
+        permit.release("ignore");
+        return;
+      }
     }
     let thrown: unknown;
     try {
@@ -153,13 +174,17 @@ export function adaptiveLimit(
     } finally {
       // Hono catches a handler's error and turns it into a response, leaving it in c.error.
       const error = thrown ?? c.error;
-      let outcome: Outcome;
+      // A thrown HTTPException (an outer timeout()'s 504) counts by its status even with the
+      // signal aborted, as Deno aborts it once the response has gone out.
+      const gone = signal.aborted && !(error instanceof HTTPException);
+      let outcome: unknown;
       try {
-        outcome = signal.aborted ? "ignore" : classify(c, error);
+        outcome = gone ? "ignore" : classify(c, error);
       } catch {
         outcome = "ignore";
       }
-      permit.release(outcome);
+      // A typo ("drop") must not turn the handler's response into a 500 from this finally.
+      permit.release(isOutcome(outcome) ? outcome : "ignore");
     }
   };
 }

@@ -24,6 +24,52 @@ const heartbeatScheduler: Scheduler = {
   clear: (handle: unknown): void => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
+/** A stream's handlers for the two events it forwards. */
+interface StreamListener {
+  readonly sample: (event: Event) => void;
+  readonly decision: (event: Event) => void;
+}
+
+/** The open streams of one observatory, and how to stop feeding them. */
+interface Feed {
+  readonly streams: Set<StreamListener>;
+  readonly stop: () => void;
+}
+
+/** Each observatory's feed, with one listener per event type between all its streams. */
+const feeds = new WeakMap<Observatory, Feed>();
+
+/**
+ * Adds `stream` to those `observatory` feeds; returns the function that takes it off. However many
+ * clients watch, the observatory has one `sample` and one `decision` listener, so Node does not
+ * warn of an EventTarget leak from its eleventh dashboard on.
+ */
+function follow(observatory: Observatory, stream: StreamListener): () => void {
+  let feed = feeds.get(observatory);
+  if (feed === undefined) {
+    const streams = new Set<StreamListener>();
+    // A copy: a stream that ends while it handles an event leaves the set mid-loop.
+    const onSample = (event: Event): void => [...streams].forEach((s) => s.sample(event));
+    const onDecision = (event: Event): void => [...streams].forEach((s) => s.decision(event));
+    observatory.addEventListener("sample", onSample);
+    observatory.addEventListener("decision", onDecision);
+    feed = {
+      streams,
+      stop: () => {
+        observatory.removeEventListener("sample", onSample);
+        observatory.removeEventListener("decision", onDecision);
+        feeds.delete(observatory);
+      },
+    };
+    feeds.set(observatory, feed);
+  }
+  const joined = feed;
+  joined.streams.add(stream);
+  return () => {
+    if (joined.streams.delete(stream) && joined.streams.size === 0) joined.stop();
+  };
+}
+
 /** How `GET /events` streams. */
 export interface EventsOptions {
   /** Milliseconds between keep-alive comments (each followed by a `tick`). */
@@ -88,6 +134,7 @@ export function streamEvents(
       send("decision", (event as CustomEvent).detail, false);
       tick(true);
     };
+    let unfollow = (): void => {};
     let timer: unknown;
     const heartbeat = (): void => {
       write(": heartbeat\n\n", true);
@@ -100,8 +147,7 @@ export function streamEvents(
     const closed = new Promise<void>((resolve) => {
       const finish = (): void => {
         signal?.removeEventListener("abort", finish);
-        observatory.removeEventListener("sample", onSample);
-        observatory.removeEventListener("decision", onDecision);
+        unfollow();
         scheduler.clear(timer);
         resolve();
       };
@@ -111,8 +157,7 @@ export function streamEvents(
     write("retry: 2000\n\n", false);
     send("status", observatory.status(), false);
     tick(false);
-    observatory.addEventListener("sample", onSample);
-    observatory.addEventListener("decision", onDecision);
+    unfollow = follow(observatory, { sample: onSample, decision: onDecision });
     timer = scheduler.set(heartbeat, options.heartbeatMs);
     await closed;
   });

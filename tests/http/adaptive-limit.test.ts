@@ -161,24 +161,73 @@ describe("adaptiveLimit()", () => {
     assert.equal(stats.inflight, 0);
   });
 
-  it("counts a thrown HTTPException by its status: a timeout() 504 is dropped", async () => {
+  it("counts a thrown HTTPException by its status: an outer timeout()'s 504 is dropped", async () => {
     const limiter = new AdaptiveLimiter({ name: "api", limit: 4 });
     const app = new Hono();
-    app.use("/api/*", adaptiveLimit(limiter));
+    const slow = deferred();
     app.use("/api/*", timeout(1));
-    app.get("/api/slow", () => new Promise<Response>(() => {}));
+    app.use("/api/*", adaptiveLimit(limiter));
+    app.get("/api/slow", async (c) => {
+      await slow.promise;
+      return c.text("late");
+    });
     app.get("/api/busy", () => {
       throw new HTTPException(503, { message: "downstream overloaded" });
     });
     app.get("/api/gone", () => {
       throw new HTTPException(410);
     });
-    assert.equal((await app.request("/api/slow")).status, 504);
+    // Deno aborts a request's signal once its response has gone out, the 504 included.
+    const controller = new AbortController();
+    const answered = await app.request("/api/slow", { signal: controller.signal });
+    assert.equal(answered.status, 504);
+    controller.abort();
+    assert.equal(limiter.inflight, 1, "the handler still runs, so its permit stays out");
+    slow.resolve();
+    await flush();
     assert.equal((await app.request("/api/busy")).status, 503);
     assert.equal((await app.request("/api/gone")).status, 410);
     const stats = limiter.stats();
     assert.deepEqual([stats.dropped, stats.ignored, stats.ok], [2, 0, 1]);
     assert.equal(stats.inflight, 0);
+  });
+
+  it("with timeout() outside, runs no more than the limit, nor what timed out while it waited", async () => {
+    const limiter = new AdaptiveLimiter({ name: "api", limit: 1 });
+    const app = new Hono();
+    const gate = deferred();
+    const ran: string[] = [];
+    let running = 0;
+    let peak = 0;
+    app.use("/api/*", timeout(5));
+    app.use("/api/*", adaptiveLimit(limiter, { queue: { maxWaitMs: 60_000 } }));
+    app.get("/api/:id", async (c) => {
+      ran.push(c.req.param("id"));
+      peak = Math.max(peak, ++running);
+      await gate.promise;
+      running--;
+      return c.text("done");
+    });
+    const statuses = await Promise.all(
+      ["a", "b", "c"].map(async (id) => (await app.request(`/api/${id}`)).status),
+    );
+    assert.deepEqual(statuses, [504, 504, 504]);
+    assert.deepEqual([limiter.inflight, limiter.stats().waiting], [1, 2]);
+    gate.resolve();
+    await flush();
+    assert.deepEqual(ran, ["a"], "b and c were answered before a permit came free");
+    assert.equal(peak, 1);
+    const stats = limiter.stats();
+    assert.deepEqual([stats.inflight, stats.waiting, stats.dropped, stats.ignored], [0, 0, 1, 2]);
+  });
+
+  it("counts a classify() result it does not know as ignore and keeps the response", async () => {
+    const { app, limiter } = setup(2, { classify: () => "drop" as Outcome });
+    const response = await get(app, "/work?status=503");
+    assert.equal(response.status, 503);
+    assert.equal(await response.text(), "done");
+    const stats = limiter.stats();
+    assert.deepEqual([stats.ignored, stats.dropped, stats.inflight], [1, 0, 0]);
   });
 
   it("releases exactly once, as ignore, when the client goes away mid-request", async () => {

@@ -108,6 +108,22 @@ async function json(response: Response): Promise<Record<string, unknown>> {
   return await response.json() as Record<string, unknown>;
 }
 
+/** Counts the listeners of each event type on `target`, live, as they are added and removed. */
+function countListeners(target: EventTarget): Map<string, number> {
+  const listening = new Map<string, number>();
+  const add = target.addEventListener.bind(target);
+  const remove = target.removeEventListener.bind(target);
+  target.addEventListener = (type: string, ...rest: unknown[]) => {
+    listening.set(type, (listening.get(type) ?? 0) + 1);
+    (add as (...args: unknown[]) => void)(type, ...rest);
+  };
+  target.removeEventListener = (type: string, ...rest: unknown[]) => {
+    listening.set(type, (listening.get(type) ?? 0) - 1);
+    (remove as (...args: unknown[]) => void)(type, ...rest);
+  };
+  return listening;
+}
+
 describe("createControlApp() probes and reports", () => {
   it("answers /healthz with 200", async () => {
     const s = setup();
@@ -742,17 +758,7 @@ describe("createControlApp() GET /events", () => {
   it("removes its listeners when the client disconnects", async () => {
     const limiter = new AdaptiveLimiter({ name: "db", limit: 5 });
     const observatory = observe({ limiters: { db: limiter } });
-    const listening = new Map<string, number>();
-    const add = observatory.addEventListener.bind(observatory);
-    const remove = observatory.removeEventListener.bind(observatory);
-    observatory.addEventListener = (type: string, ...rest: unknown[]) => {
-      listening.set(type, (listening.get(type) ?? 0) + 1);
-      (add as (...args: unknown[]) => void)(type, ...rest);
-    };
-    observatory.removeEventListener = (type: string, ...rest: unknown[]) => {
-      listening.set(type, (listening.get(type) ?? 0) - 1);
-      (remove as (...args: unknown[]) => void)(type, ...rest);
-    };
+    const listening = countListeners(observatory);
     const app = createControlApp({ observatory, token: TOKEN });
     const response = await app.request("/events");
     const events = new SseReader(response.body!);
@@ -767,6 +773,54 @@ describe("createControlApp() GET /events", () => {
     assert.equal(head.body, null);
     assert.deepEqual(Object.fromEntries(listening), { sample: 0, decision: 0 });
     observatory.close();
+  });
+
+  it("feeds any number of streams from one sample and one decision listener", async () => {
+    const limiter = new AdaptiveLimiter({ name: "db", limit: 5 });
+    const observatory = observe({ limiters: { db: limiter } });
+    const listening = countListeners(observatory);
+    const app = createControlApp({ observatory, token: TOKEN });
+    // Twelve dashboards: Node warns of a leak past ten listeners of one type on an EventTarget.
+    const streams: SseReader[] = [];
+    // A failed assertion must not leave streams open (and the test process with them).
+    const cleanup = async () => {
+      for (const events of streams) await events.cancel().catch(() => {});
+      observatory.close();
+    };
+    try {
+      for (let i = 0; i < 12; i++) {
+        const events = new SseReader((await app.request("/events")).body!);
+        await events.nextOf("tick");
+        streams.push(events);
+      }
+      assert.deepEqual(Object.fromEntries(listening), { sample: 1, decision: 1 });
+      limiter.setStatic(3);
+      for (const events of streams) {
+        const record = JSON.parse((await events.nextOf("decision")).data) as DecisionRecord;
+        assert.deepEqual([record.component, record.to], ["limiter:db", 3]);
+      }
+      await streams[0]!.cancel();
+      limiter.setStatic(4);
+      for (const events of streams.slice(1)) {
+        const record = JSON.parse((await events.nextOf("decision")).data) as DecisionRecord;
+        assert.equal(record.to, 4, "the others still hear after one leaves");
+      }
+      for (const events of streams.slice(1)) await events.cancel();
+      assert.deepEqual(Object.fromEntries(listening), { sample: 0, decision: 0 });
+      // The next client starts the feed again.
+      const again = new SseReader((await app.request("/events")).body!);
+      streams.push(again);
+      await again.nextOf("tick");
+      limiter.setStatic(5);
+      assert.equal(
+        (JSON.parse((await again.nextOf("decision")).data) as DecisionRecord).to,
+        5,
+      );
+      await again.cancel();
+      assert.deepEqual(Object.fromEntries(listening), { sample: 0, decision: 0 });
+    } finally {
+      await cleanup();
+    }
   });
 
   it("ends open streams when its signal aborts, and answers new ones with 503", async () => {
