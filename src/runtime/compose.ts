@@ -167,11 +167,20 @@ export function composeAdapter(
       let limit = l?.limit;
       const cgroupLimitUnread = l === undefined ||
         l.degraded.some((entry) => entry.startsWith("memory.limit:"));
+      // The runtime's own figure reads only the process's own cgroup. Where the reader found the
+      // hierarchy but could not read a level, that figure may be above the real limit (the level
+      // it could not read may set a lower one): used, but the figure stays degraded.
+      let partial = false;
       if (limit === undefined && cgroupLimitUnread) {
         const own = read(host.constrainedMemory);
         limit = normaliseMemoryLimit(own.value, total);
+        // The reader read the memory cgroup's other files: it found the hierarchy.
+        partial = l !== undefined &&
+          Object.values(l.sources).some((source) => source.startsWith("cgroup"));
         if (limit !== undefined && own.source) {
-          sources["limit"] = `${own.source} (cgroups unreadable)`;
+          sources["limit"] = partial
+            ? `${own.source} (a cgroup level unreadable: the limit may be lower)`
+            : `${own.source} (cgroups unreadable)`;
         }
       }
       if (total === undefined) missing(degraded, "memory.total", hostTotal?.problem);
@@ -179,7 +188,7 @@ export function composeAdapter(
       const known: Record<string, boolean> = {
         "memory.total": total !== undefined,
         "memory.available": (l?.available ?? available?.value) !== undefined,
-        "memory.limit": limit !== undefined,
+        "memory.limit": limit !== undefined && !partial,
       };
       return {
         total,

@@ -65,6 +65,31 @@ describe("createRuntimeAdapter({ root }) on fixture layouts", () => {
     assert.ok(memory.rss !== undefined && memory.rss > 0, "the runtime's own RSS still answers");
   });
 
+  it("an unreadable ancestor limit stays degraded when the runtime's own figure fills in", () => {
+    // The runtime's figure reads only the process's own cgroup (1 GiB here); the parent's
+    // unreadable memory.max may set a lower one, so the figure is used but not called sound.
+    const proc = process as unknown as { constrainedMemory?: () => number };
+    const saved = Object.getOwnPropertyDescriptor(proc, "constrainedMemory");
+    proc.constrainedMemory = () => 1024 * MiB;
+    try {
+      const memory = createRuntimeAdapter({ root: root("v2-garbled-parent-memory") }).memory();
+      assert.equal(memory.limit, 1024 * MiB);
+      assert.match(memory.sources["limit"] ?? "", /constrainedMemory.*may be lower/);
+      assert.ok(
+        memory.degraded.some((entry) =>
+          /^memory\.limit: garbled .*parent\/memory\.max/.test(entry)
+        ),
+        memory.degraded.join("\n"),
+      );
+      const sound = createRuntimeAdapter({ root: root("v2-parent-memory") }).memory();
+      assert.equal(sound.limit, 256 * MiB, "a readable hierarchy needs no fallback");
+      assert.ok(!sound.degraded.some((entry) => entry.startsWith("memory.limit")));
+    } finally {
+      if (saved) Object.defineProperty(proc, "constrainedMemory", saved);
+      else delete proc.constrainedMemory;
+    }
+  });
+
   it("rejects bad options with a ConfigError naming the field", () => {
     for (
       const [options, field] of [
