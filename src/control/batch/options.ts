@@ -246,7 +246,10 @@ function crossIssues(o: ResolvedBatchOperation): Issue[] {
       expected: `between ${o.minSize} (minSize) and ${o.maxSize} (maxSize)`,
     });
   }
-  if (o.initialSize < o.minSize || o.initialSize > o.maxSize) {
+  // An initialSize equal to a defaultSize already named is almost always that default, inherited:
+  // naming it too would blame a field the user never set.
+  const inherited = issues.length > 0 && o.initialSize === o.defaultSize;
+  if (!inherited && (o.initialSize < o.minSize || o.initialSize > o.maxSize)) {
     issues.push({
       path: "initialSize",
       value: o.initialSize,

@@ -109,6 +109,25 @@ describe("batchSizerOptionsFromEnv()", () => {
     assert.deepEqual(error.issues.map((i) => [i.path, i.received, i.expected]), [
       ["HEADROOM_BATCH_MAX_SIZE", "10", ">= 50 (minSize)"],
     ]);
+    // INITIAL_SIZE, never set, inherits the bad default: only DEFAULT_SIZE is named.
+    const size = rejection(() =>
+      batchSizerOptionsFromEnv({
+        HEADROOM_BATCH_DEFAULT_SIZE: "500",
+        HEADROOM_BATCH_MAX_SIZE: "200",
+      })
+    );
+    assert.deepEqual(size.issues.map((i) => [i.path, i.received]), [
+      ["HEADROOM_BATCH_DEFAULT_SIZE", "500"],
+    ]);
+    const initial = rejection(() =>
+      batchSizerOptionsFromEnv({
+        HEADROOM_BATCH_INITIAL_SIZE: "300",
+        HEADROOM_BATCH_MAX_SIZE: "200",
+      })
+    );
+    assert.deepEqual(initial.issues.map((i) => [i.path, i.received]), [
+      ["HEADROOM_BATCH_INITIAL_SIZE", "300"],
+    ]);
     const low = rejection(() =>
       batchSizerOptionsFromEnv({ HEADROOM_BATCH_LOW_LOAD_THRESHOLD: "90" })
     );
