@@ -252,7 +252,8 @@ export class DynamicBatchSizer extends EventTarget {
     // The size the operation starts at was never handed out: no change to announce.
     this.#apply(op, now, false, true);
     if (previous !== undefined && previous.size !== op.size) {
-      // Replacing an operation (an operator's override, say) is a decision too.
+      // Replacing an operation (an operator's override, say) is a decision too, and a change.
+      this.#totalAdjustments++;
       const reason = `registered again (${resolved.mode} mode): ${op.reason}`;
       const decision: Decision = {
         source: `batch:${name}`,

@@ -9,7 +9,7 @@ import { CIRCUIT_STATES, CircuitOpenError } from "./circuit-open-error.ts";
 import type { CircuitState } from "./circuit-open-error.ts";
 import { countWindow, timeWindow } from "./outcome-window.ts";
 import type { OutcomeWindow } from "./outcome-window.ts";
-import { subscribe } from "../../internal/events.ts";
+import { orderedDispatch, subscribe } from "../../internal/events.ts";
 
 /** Options of a {@link CircuitBreaker}. */
 export interface CircuitBreakerOptions {
@@ -161,6 +161,8 @@ export class CircuitBreaker extends EventTarget {
   #reason = "";
   #timer: unknown = undefined;
   #disposed = false;
+  /** A listener that moves the circuit is announced after the change it heard. */
+  readonly #dispatch: (...events: Event[]) => void = orderedDispatch(this);
   #probesStarted = 0;
   #probesPassed = 0;
 
@@ -356,7 +358,9 @@ export class CircuitBreaker extends EventTarget {
       reason,
       time,
     };
-    this.dispatchEvent(new CustomEvent("state", { detail: change }));
-    this.dispatchEvent(new CustomEvent("decision", { detail: decision }));
+    this.#dispatch(
+      new CustomEvent("state", { detail: change }),
+      new CustomEvent("decision", { detail: decision }),
+    );
   }
 }

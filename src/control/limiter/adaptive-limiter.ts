@@ -16,7 +16,7 @@ import { nextWaiter, Partition } from "./partition.ts";
 import type { Waiter } from "./partition.ts";
 import type { Outcome, Permit } from "./permit.ts";
 import { WaitStats } from "./wait-stats.ts";
-import { subscribe } from "../../internal/events.ts";
+import { orderedDispatch, subscribe } from "../../internal/events.ts";
 
 /** Options of {@link AdaptiveLimiter.acquire}. */
 export interface AcquireOptions {
@@ -290,6 +290,8 @@ export class AdaptiveLimiter extends EventTarget {
   #dropped = 0;
   #ignored = 0;
   readonly #waits = new WaitStats();
+  /** A listener that changes the limit is announced after the change it heard. */
+  readonly #dispatch: (...events: Event[]) => void = orderedDispatch(this);
 
   /** Validates `options` (throws `ConfigError`) and creates a limiter with no permit out. */
   constructor(options: AdaptiveLimiterOptions = {}) {
@@ -713,7 +715,7 @@ export class AdaptiveLimiter extends EventTarget {
     type: K,
     detail: AdaptiveLimiterEventMap[K],
   ): void {
-    this.dispatchEvent(new CustomEvent(type, { detail }));
+    this.#dispatch(new CustomEvent(type, { detail }));
   }
 
   #guarded<T>(
@@ -724,8 +726,9 @@ export class AdaptiveLimiter extends EventTarget {
     classify: ((error: unknown) => "dropped" | "ignore") | undefined,
   ): Promise<T> {
     if (signal?.aborted) {
-      // Aborted after the permit was granted, before the call began: it never starts.
-      this.#aborted++;
+      // Aborted after the permit was granted, before the call began: it never starts. The permit
+      // comes back as ignored; `aborted` counts only waits that ended without one, so the call is
+      // counted once.
       permit.release("ignore");
       return Promise.reject(signal.reason);
     }

@@ -51,6 +51,7 @@ describe("DynamicBatchSizer.register() again", () => {
     assert.equal(decisions[0]!.to, 250);
     assert.equal(decisions[0]!.time, 5);
     assert.match(decisions[0]!.reason, /^registered again \(fixed mode\)/);
+    assert.equal(sizer.statistics().totalAdjustments, 1, "counted with the other changes");
   });
 
   it("announces one change, from the size in force, when a cap applies at once", () => {

@@ -166,6 +166,17 @@ describe("CircuitBreaker", () => {
     assert.equal(breaker.state, "half-open");
   });
 
+  it("announces a change a state listener makes after the change it heard", async () => {
+    const { breaker, states, decisions } = setup({ minCalls: 1 });
+    breaker.on("state", (c) => {
+      if (c.to === "open") breaker.reset();
+    });
+    await calls(breaker, "x");
+    assert.equal(breaker.state, "closed");
+    assert.deepEqual(states.map((s) => s.split(":")[0]), ["closed -> open", "open -> closed"]);
+    assert.deepEqual(decisions.map((d) => `${d.from}->${d.to}`), ["0->2", "2->0"]);
+  });
+
   it("sets no timer and announces nothing from one once disposed", async () => {
     const { breaker, time, states } = setup({ minCalls: 1, openMs: 1000 });
     breaker[Symbol.dispose]();

@@ -540,7 +540,9 @@ describe("AdaptiveLimiter", () => {
       await flush();
       assert.equal(result.reason, "late");
       assert.equal(called, false);
-      assert.deepEqual([limiter.inflight, limiter.stats().aborted], [0, 1]);
+      // It got its permit, so it did not give up waiting: counted once, as an ignored permit.
+      const stats = limiter.stats();
+      assert.deepEqual([stats.inflight, stats.aborted, stats.ignored], [0, 0, 1]);
     });
 
     it("does not call classify for a timeout", async () => {
@@ -831,5 +833,20 @@ describe("AdaptiveLimiter", () => {
       assert.equal(limiter.limit, 8);
       for (const permit of permits) permit.release();
     });
+  });
+});
+
+describe("AdaptiveLimiter decisions from inside a listener", () => {
+  it("announces a change a decision listener makes after the decision it heard", () => {
+    const limiter = new AdaptiveLimiter({ name: "db", limit: 10 });
+    const heard: string[] = [];
+    // An operator's floor, wired before anything else listens.
+    limiter.on("decision", (d) => {
+      if (d.to < 4) limiter.setStatic(4);
+    });
+    limiter.on("decision", (d) => heard.push(`${d.from}->${d.to}`));
+    limiter.setStatic(2);
+    assert.equal(limiter.limit, 4);
+    assert.deepEqual(heard, ["10->2", "2->4"], "the last decision heard is the limit in force");
   });
 });
