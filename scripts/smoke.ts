@@ -1,4 +1,4 @@
-// Smoke test of the npm package as a user gets it: build, `npm pack`, unpack
+// Smoke test of the npm package as a user gets it: `npm pack` (its prepack builds dist/), unpack
 // into a scratch project, then (1) import it by name on the machine's own
 // Node (20 here; it is what runs npm) and read the machine, and (2) type-check
 // a consumer against the packed declarations.
@@ -22,11 +22,6 @@ function systemNode(): string {
   }
   throw new Error("Cannot find the machine's own node outside node_modules");
 }
-
-execFileSync(process.execPath, [join(root, "scripts", "build.ts")], {
-  cwd: root,
-  stdio: "inherit",
-});
 
 rmSync(scratch, { recursive: true, force: true });
 mkdirSync(modules, { recursive: true });
