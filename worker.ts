@@ -15,3 +15,4 @@
 export { defineWorker } from "./src/pool/define-worker.ts";
 export { Transfer, transfer } from "./src/pool/executor.ts";
 export type { TaskContext, TaskHandler, TaskHandlers } from "./src/pool/executor.ts";
+export type { Transferable } from "./src/runtime/types.ts";

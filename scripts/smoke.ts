@@ -103,3 +103,32 @@ execFileSync(join(root, "node_modules", ".bin", "tsc"), ["-p", scratch], { stdio
 console.log(
   "packed declarations type-check in a consumer project (no @types/node, skipLibCheck off)",
 );
+
+// A Node-only consumer: @types/node and no DOM library. The declarations must not name DOM types
+// (Transferable, EventListenerObject) that only the DOM library declares.
+mkdirSync(join(modules, "@types"), { recursive: true });
+symlinkSync(join(root, "node_modules", "@types", "node"), join(modules, "@types", "node"), "dir");
+writeFileSync(
+  join(scratch, "tsconfig.node.json"),
+  JSON.stringify({
+    compilerOptions: {
+      target: "ES2022",
+      module: "NodeNext",
+      moduleResolution: "NodeNext",
+      lib: ["ES2023", "ESNext.Disposable"],
+      types: ["node"],
+      strict: true,
+      noEmit: true,
+      skipLibCheck: false,
+    },
+    files: ["consumer.ts"],
+  }),
+);
+execFileSync(
+  join(root, "node_modules", ".bin", "tsc"),
+  ["-p", join(scratch, "tsconfig.node.json")],
+  {
+    stdio: "inherit",
+  },
+);
+console.log("packed declarations type-check without the DOM library (@types/node only)");

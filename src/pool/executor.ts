@@ -11,6 +11,7 @@ import {
   STATUS_ERROR,
   STATUS_OK,
 } from "./protocol.ts";
+import type { Transferable } from "../runtime/types.ts";
 
 /** What a handler gets besides its payload. */
 export interface TaskContext {

@@ -1,6 +1,7 @@
 import type { WorkerHandlers, WorkerLike } from "../runtime/types.ts";
 import { createExecutor, type TaskHandlers } from "./executor.ts";
 import { OP_INIT } from "./protocol.ts";
+import type { Transferable } from "../runtime/types.ts";
 
 // Handlers defined on this thread, in the order their modules ran.
 const defined: TaskHandlers[] = [];
@@ -36,7 +37,8 @@ function load(url: URL): Promise<TaskHandlers> {
 
 /** `message` as the other side of a worker gets it; throws a `DataCloneError` as `postMessage` does. */
 function copy(message: unknown, transfer: readonly Transferable[] = []): unknown {
-  return structuredClone(message, { transfer: [...transfer] });
+  // The runtime's own Transferable (the DOM's, or Node's) names the same objects ours stands for.
+  return structuredClone(message, { transfer: [...transfer] as never[] });
 }
 
 /**

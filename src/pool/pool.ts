@@ -35,6 +35,7 @@ import type { PoolStats } from "./stats.ts";
 import { POSTED, QUEUED, SETTLED, Task } from "./task.ts";
 import { TaskQueue } from "./task-queue.ts";
 import { WorkerSlot } from "./worker-slot.ts";
+import type { Transferable } from "../runtime/types.ts";
 
 /** Options of one `run()` call. */
 export interface RunOptions {
@@ -401,10 +402,21 @@ export class WorkerPool extends EventTarget {
   /** `addEventListener`, typed for the pool's `backpressure` and `backpressureEnd` events. */
   override addEventListener<K extends keyof WorkerPoolEventMap>(
     type: K,
-    listener: ((event: WorkerPoolEventMap[K]) => void) | EventListenerObject | null,
-    options?: boolean | AddEventListenerOptions,
+    // Spelled out rather than the DOM's EventListenerObject and AddEventListenerOptions, so the
+    // declarations type-check in a project without the DOM library.
+    listener: ((event: WorkerPoolEventMap[K]) => void) | { handleEvent(event: Event): void } | null,
+    options?: boolean | {
+      capture?: boolean;
+      once?: boolean;
+      passive?: boolean;
+      signal?: AbortSignal;
+    },
   ): void {
-    super.addEventListener(type, listener as EventListener, options);
+    super.addEventListener(
+      type,
+      listener as Parameters<EventTarget["addEventListener"]>[1],
+      options,
+    );
   }
 
   // --- dispatch --------------------------------------------------------------

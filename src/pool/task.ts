@@ -1,5 +1,6 @@
 import type { TimerHandle } from "../runtime/timers.ts";
 import type { WorkerSlot } from "./worker-slot.ts";
+import type { Transferable } from "../runtime/types.ts";
 
 /** Where a task is in its life. */
 export const QUEUED = 0;

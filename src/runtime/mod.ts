@@ -15,6 +15,7 @@ export type {
   Sources,
   SpawnOptions,
   ThrottlingInfo,
+  Transferable,
   WorkerHandlers,
   WorkerLike,
   WorkerResourceLimits,

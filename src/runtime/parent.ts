@@ -1,4 +1,5 @@
 import { builtin } from "./builtins.ts";
+import type { Transferable } from "./types.ts";
 
 /** The channel from inside a worker back to the thread that started it. */
 export interface ParentChannel {

@@ -127,6 +127,13 @@ export interface WorkerHandlers {
   exit(code: number): void;
 }
 
+/**
+ * An object a worker message moves instead of copying: an `ArrayBuffer`, a
+ * `MessagePort`, a stream. It stands for the DOM's `Transferable`, so that the
+ * package's types need neither the DOM library nor a particular `@types/node`.
+ */
+export type Transferable = object;
+
 /** A worker thread, whatever the runtime's own worker type is. */
 export interface WorkerLike {
   /** `worker_threads` on Node and Deno, a module Web Worker elsewhere. */

@@ -1,6 +1,7 @@
 import type * as NodeWorkerThreads from "node:worker_threads";
 import { builtin } from "./builtins.ts";
 import type { SpawnOptions, WorkerHandlers, WorkerLike } from "./types.ts";
+import type { Transferable } from "./types.ts";
 
 const ignore: WorkerHandlers = { message() {}, error() {}, exit() {} };
 
