@@ -6,6 +6,7 @@
  */
 
 import * as v from "valibot";
+import { fieldError } from "../config/config-error.ts";
 import { custom, hasMethods } from "../config/custom.ts";
 import { type Clock, systemClock } from "../internal/clock.ts";
 import type { ResourceSample } from "../monitor/sample.ts";
@@ -45,3 +46,21 @@ export const monitorOption: v.GenericSchema<
     "an EventTarget dispatching `sample` events, such as a ResourceMonitor",
   ),
 );
+
+/**
+ * A wait or timeout in a call's options, checked: a bad one is a `ConfigError` naming `field`
+ * in `target`, not a 1 ms timer.
+ */
+export function checkCallMs(target: string, field: string, value: unknown): void {
+  if (value === undefined || (typeof value === "number" && value >= 0)) return;
+  throw fieldError(target, field, value, "a number >= 0 (or Infinity)");
+}
+
+/**
+ * The signal in a call's options, checked before anything changes: a `null` or a look-alike
+ * would fail only once the call had started waiting, leaving a dead waiter behind.
+ */
+export function checkCallSignal(target: string, value: unknown): void {
+  if (value === undefined || value instanceof AbortSignal) return;
+  throw fieldError(target, "signal", value, "an AbortSignal");
+}

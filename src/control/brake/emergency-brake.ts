@@ -6,6 +6,8 @@ import { type ProcessHold, processHold, type Scheduler } from "../../monitor/sch
 import { PRESSURE_LEVELS } from "../../monitor/thresholds.ts";
 import type { PressureLevel } from "../../monitor/thresholds.ts";
 import {
+  checkCallMs,
+  checkCallSignal,
   clockOption,
   monitorOption,
   type SampleEventSource,
@@ -76,12 +78,8 @@ function checkWaitOptions(options: unknown): void {
     throw fieldError(where, "options", options, "an object");
   }
   const { maxWaitMs, signal } = options as { maxWaitMs?: unknown; signal?: unknown };
-  if (maxWaitMs !== undefined && !(typeof maxWaitMs === "number" && maxWaitMs >= 0)) {
-    throw fieldError(where, "maxWaitMs", maxWaitMs, "a number >= 0 (or Infinity)");
-  }
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw fieldError(where, "signal", signal, "an AbortSignal");
-  }
+  checkCallMs(where, "maxWaitMs", maxWaitMs);
+  checkCallSignal(where, signal);
 }
 
 interface RecoveryWaiter {

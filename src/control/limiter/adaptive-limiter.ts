@@ -17,6 +17,7 @@ import type { Waiter } from "./partition.ts";
 import type { Outcome, Permit } from "./permit.ts";
 import { WaitStats } from "./wait-stats.ts";
 import { orderedDispatch, subscribe } from "../../internal/events.ts";
+import { checkCallMs, checkCallSignal } from "../shared-options.ts";
 
 /** Options of {@link AdaptiveLimiter.acquire}. */
 export interface AcquireOptions {
@@ -197,26 +198,14 @@ async function runPlain<T>(
   return value;
 }
 
-/** The wait or timeout in a call's options, checked: a bad one is a `ConfigError`, not a 1 ms timer. */
-function checkMs(field: "maxWaitMs" | "timeoutMs", value: number | undefined): void {
-  if (value === undefined || (typeof value === "number" && value >= 0)) return;
-  throw fieldError("AdaptiveLimiter call options", field, value, "a number >= 0 (or Infinity)");
-}
-
-/**
- * The signal in a call's options, checked before anything changes: a `null` or a look-alike
- * would fail only once the call had joined the queue, leaving a dead waiter to take a permit.
- */
-function checkSignal(value: unknown): void {
-  if (value === undefined || value instanceof AbortSignal) return;
-  throw fieldError("AdaptiveLimiter call options", "signal", value, "an AbortSignal");
-}
+/** What a bad per-call option's `ConfigError` names. */
+const CALL_OPTIONS = "AdaptiveLimiter call options";
 
 /** The `classify` in a call's options, checked up front rather than when the call fails. */
 function checkClassify(value: unknown): void {
   if (value === undefined || typeof value === "function") return;
   throw fieldError(
-    "AdaptiveLimiter call options",
+    CALL_OPTIONS,
     "classify",
     value,
     'a function (error) => "dropped" | "ignore"',
@@ -371,8 +360,8 @@ export class AdaptiveLimiter extends EventTarget {
     }
     let slot: Partition;
     try {
-      checkMs("maxWaitMs", options.maxWaitMs);
-      checkSignal(options.signal);
+      checkCallMs(CALL_OPTIONS, "maxWaitMs", options.maxWaitMs);
+      checkCallSignal(CALL_OPTIONS, options.signal);
       slot = this.#partition(options.partition);
     } catch (error) {
       return Promise.reject(error);
@@ -417,7 +406,7 @@ export class AdaptiveLimiter extends EventTarget {
       );
     }
     try {
-      checkMs("timeoutMs", options.timeoutMs);
+      checkCallMs(CALL_OPTIONS, "timeoutMs", options.timeoutMs);
       checkClassify(options.classify);
     } catch (error) {
       return Promise.reject(error);
