@@ -325,10 +325,8 @@ const SCRIPT = `
     });
     Object.keys(f.pools).forEach(function (name) {
       var p = f.pools[name];
-      if (p.completed > 0) {
-        charts.latency.add(name, "run p50", f.time, p.runP50);
-        charts.latency.add(name, "run p99", f.time, p.runP99, { dash: true });
-      }
+      charts.latency.add(name, "run p50", f.time, p.runP50);
+      charts.latency.add(name, "run p99", f.time, p.runP99, { dash: true });
       charts.pools.add(name, "queue depth", f.time, p.queueDepth);
       charts.pools.add(name, "workers", f.time, p.live, { dash: true, step: true });
     });

@@ -38,14 +38,17 @@ export interface PoolFigures {
   readonly min: number;
   /** Most workers at once: `maxWorkers`, or as last set by `resize()`. */
   readonly max: number;
-  /** Run time percentiles in ms, measured in the workers. */
-  readonly runP50: number;
-  /** 99th percentile run time, in ms. */
-  readonly runP99: number;
-  /** Wait (queueing and transport) percentiles in ms. */
-  readonly waitP50: number;
-  /** 99th percentile wait, in ms. */
-  readonly waitP99: number;
+  /**
+   * Median run time in ms, measured in the workers, of the tasks that
+   * finished in the last minute; `null` if none did.
+   */
+  readonly runP50: number | null;
+  /** 99th percentile run time in ms, over the same tasks; `null` if none. */
+  readonly runP99: number | null;
+  /** Median wait (queueing and transport) in ms, over the same tasks; `null` if none. */
+  readonly waitP50: number | null;
+  /** 99th percentile wait in ms, over the same tasks; `null` if none. */
+  readonly waitP99: number | null;
   /** (running + queued) / maxWorkers: 1 means every worker busy and nothing waiting. */
   readonly loadFactor: number;
   /** Tasks that returned a result so far. */
@@ -96,16 +99,17 @@ export function readFigures(components: Components, time: number): Figures {
   const pools: Record<string, PoolFigures> = {};
   for (const [name, pool] of Object.entries(components.pools ?? {})) {
     const s = pool.stats();
+    const recent = s.runTime.windowCount > 0;
     pools[name] = {
       queueDepth: s.queueDepth,
       running: s.running,
       live: s.workers.live,
       min: s.workers.min,
       max: s.workers.max,
-      runP50: s.runTime.p50,
-      runP99: s.runTime.p99,
-      waitP50: s.waitTime.p50,
-      waitP99: s.waitTime.p99,
+      runP50: recent ? s.runTime.p50 : null,
+      runP99: recent ? s.runTime.p99 : null,
+      waitP50: recent ? s.waitTime.p50 : null,
+      waitP99: recent ? s.waitTime.p99 : null,
       loadFactor: s.loadFactor,
       completed: s.completed,
     };

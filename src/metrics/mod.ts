@@ -6,6 +6,7 @@
  */
 
 export { Histogram, type HistogramSnapshot } from "./histogram.ts";
+export type { WindowedSnapshot } from "./windowed-histogram.ts";
 export {
   Counter,
   Gauge,

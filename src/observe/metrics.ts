@@ -10,7 +10,7 @@ import { CIRCUIT_STATES } from "../control/brake/circuit-open-error.ts";
 import type { Counter } from "../metrics/counter.ts";
 import type { Gauge } from "../metrics/gauge.ts";
 import type { HistogramMetric, SummaryValue } from "../metrics/histogram-metric.ts";
-import type { HistogramSnapshot } from "../metrics/histogram.ts";
+import type { WindowedSnapshot } from "../metrics/windowed-histogram.ts";
 import type { MetricsRegistry } from "../metrics/registry.ts";
 import type { Labels } from "../metrics/series.ts";
 import { PRESSURE_LEVELS } from "../monitor/thresholds.ts";
@@ -47,9 +47,10 @@ export const OBSERVED_METRICS: readonly string[] = Object.freeze([
 
 type Series = Counter | Gauge | HistogramMetric;
 
-function summary(s: HistogramSnapshot): SummaryValue {
-  return s.count === 0
-    ? { count: 0, sum: 0 }
+/** Every task's count and sum; quantiles and max of the recent ones, left out if there were none. */
+function summary(s: WindowedSnapshot): SummaryValue {
+  return s.windowCount === 0
+    ? { count: s.count, sum: s.sum }
     : { count: s.count, sum: s.sum, p50: s.p50, p95: s.p95, p99: s.p99, max: s.max };
 }
 
@@ -105,7 +106,7 @@ export function observedMetrics(
     ),
     poolWait: r.histogram(
       "pool_wait_seconds",
-      "From run() to the result, minus the run time: queueing and transport.",
+      "From run() to the result, minus the run time (queueing and transport): count and sum over every task, quantiles over the last minute.",
       ["pool"],
     ),
     poolLoad: r.gauge(

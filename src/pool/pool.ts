@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { parseOptions } from "../config/parse.ts";
-import { Histogram } from "../metrics/histogram.ts";
+import { WindowedHistogram } from "../metrics/windowed-histogram.ts";
 import { createRuntimeAdapter } from "../runtime/detect.ts";
 import { unrefTimer } from "../runtime/timers.ts";
 import type { TimerHandle } from "../runtime/timers.ts";
@@ -75,6 +75,8 @@ const MAX_MESSAGES = 2;
 const EXIT_EVENT_WAIT_MS = 100;
 /** Tasks posted ahead to one worker before run times are known. */
 const INITIAL_WINDOW = 8;
+/** How far back the run and wait quantiles in `stats()` look, in ms. */
+const STATS_WINDOW_MS = 60_000;
 
 const now = (): number => performance.now();
 
@@ -155,8 +157,8 @@ export class WorkerPool extends EventTarget {
   #runSumMs = 0;
   #workerMs = 0;
   #workerClock = now();
-  readonly #runTime = new Histogram();
-  readonly #waitTime = new Histogram();
+  readonly #runTime = new WindowedHistogram(STATS_WINDOW_MS);
+  readonly #waitTime = new WindowedHistogram(STATS_WINDOW_MS);
   readonly #dispatch = (): void => this.#flush();
 
   /**
@@ -374,6 +376,7 @@ export class WorkerPool extends EventTarget {
       }
     }
     this.#tickWorkerClock();
+    const t = this.#workerClock;
     return {
       completed: this.#completed,
       failed: this.#failed,
@@ -392,8 +395,8 @@ export class WorkerPool extends EventTarget {
         min: this.#min,
         max: this.#max,
       },
-      runTime: this.#runTime.snapshot(),
-      waitTime: this.#waitTime.snapshot(),
+      runTime: this.#runTime.snapshot(t),
+      waitTime: this.#waitTime.snapshot(t),
       loadFactor: (running + posted + this.#queue.length) / Math.max(1, this.#max),
       utilisation: this.#workerMs > 0 ? Math.min(1, this.#runSumMs / this.#workerMs) : 0,
     };
@@ -689,8 +692,8 @@ export class WorkerPool extends EventTarget {
       if (task.state === SETTLED) continue; // cancelled while running; now it stopped
       runSum += runMs;
       count++;
-      this.#runTime.record(runMs);
-      this.#waitTime.record(t - task.submittedAt - runMs);
+      this.#runTime.record(runMs, t);
+      this.#waitTime.record(t - task.submittedAt - runMs, t);
       if (data[i + 1] === STATUS_OK) {
         this.#completed++;
         this.#settle(task, true, data[i + 2]);

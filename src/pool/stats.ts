@@ -1,4 +1,4 @@
-import type { HistogramSnapshot } from "../metrics/histogram.ts";
+import type { WindowedSnapshot } from "../metrics/windowed-histogram.ts";
 
 /** A {@link WorkerPool}'s counts, queue, workers and timings at one moment. */
 export interface PoolStats {
@@ -33,10 +33,17 @@ export interface PoolStats {
     readonly min: number;
     readonly max: number;
   };
-  /** Time in the handler, in ms, measured in the worker. */
-  readonly runTime: HistogramSnapshot;
-  /** From `run()` to the result, minus the run time, in ms: queueing and transport. */
-  readonly waitTime: HistogramSnapshot;
+  /**
+   * Time in the handler, in ms, measured in the worker: `count`, `sum` and
+   * `mean` over every task, `min`, `max` and the quantiles over the tasks
+   * that finished in the last minute (`windowCount` of them; 0 if none).
+   */
+  readonly runTime: WindowedSnapshot;
+  /**
+   * From `run()` to the result, minus the run time, in ms: queueing and
+   * transport. Covers what `runTime` covers.
+   */
+  readonly waitTime: WindowedSnapshot;
   /** (running + queued) / maxWorkers: 1 means every worker busy and nothing waiting. */
   readonly loadFactor: number;
   /** Share of live worker time spent in handlers, 0–1. */

@@ -15,6 +15,7 @@ import {
   observe,
   OBSERVED_METRICS,
 } from "../../src/observe/mod.ts";
+import { readFigures } from "../../src/http/figures.ts";
 import { WorkerPool } from "../../src/pool/pool.ts";
 import { seededRandom } from "../../src/internal/random.ts";
 import { createFakeAdapter } from "../../src/runtime/fake.ts";
@@ -136,6 +137,35 @@ describe("observe() metrics", () => {
         observatory.registry.prometheus(),
         /^headroom_pool_tasks_total\{pool="p",outcome="completed"\} 4$/m,
         "the next scrape reads the new figure",
+      );
+    } finally {
+      await done();
+    }
+  });
+
+  it("publishes run and wait quantiles of the last minute only, and none when it was idle", async () => {
+    const { pool, observatory, done } = setup();
+    try {
+      await Promise.all([1, 2, 3].map((x) => pool.run("inc", x)));
+      const live = pool.stats();
+      assert.equal(live.runTime.windowCount, 3);
+      assert.equal(live.runTime.windowMs, 60_000);
+      assert.equal(readFigures({ pools: { p: pool } }, EPOCH).pools["p"]?.runP50, live.runTime.p50);
+      // The same pool a minute after its last task: counts stay, quantiles have gone.
+      const stats = pool.stats.bind(pool);
+      pool.stats = () => {
+        const s = stats();
+        const idle = { windowCount: 0, p50: 0, p95: 0, p99: 0, min: 0, max: 0 };
+        return { ...s, runTime: { ...s.runTime, ...idle }, waitTime: { ...s.waitTime, ...idle } };
+      };
+      const text = observatory.registry.prometheus();
+      assert.match(text, /^headroom_pool_run_seconds_count\{pool="p"\} 3$/m);
+      assert.match(text, /^headroom_pool_wait_seconds_count\{pool="p"\} 3$/m);
+      assert.doesNotMatch(text, /^headroom_pool_(run|wait)_seconds\{pool="p",quantile=/m);
+      assert.deepEqual(
+        Object.entries(readFigures({ pools: { p: pool } }, EPOCH).pools["p"] ?? {})
+          .filter(([key]) => /^(run|wait)P/.test(key)),
+        [["runP50", null], ["runP99", null], ["waitP50", null], ["waitP99", null]],
       );
     } finally {
       await done();
