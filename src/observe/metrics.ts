@@ -80,7 +80,7 @@ export function observedMetrics(
   const m = {
     poolWorkers: r.gauge(
       "pool_workers",
-      "Workers of a WorkerPool: live (started and taking tasks), and its min and max bounds.",
+      "Workers of a WorkerPool: live (started and taking tasks), retiring (finishing their tasks after resize() lowered max), and its min and max bounds.",
       ["pool", "state"],
     ),
     poolQueueDepth: r.gauge(
@@ -221,6 +221,7 @@ export function observedMetrics(
       const id = `pool:${pool}`;
       const s = p.stats();
       setGauge(id, m.poolWorkers, s.workers.live, { pool, state: "live" });
+      setGauge(id, m.poolWorkers, s.workers.retiring, { pool, state: "retiring" });
       setGauge(id, m.poolWorkers, s.workers.min, { pool, state: "min" });
       setGauge(id, m.poolWorkers, s.workers.max, { pool, state: "max" });
       setGauge(id, m.poolQueueDepth, s.queueDepth, { pool });

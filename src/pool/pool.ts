@@ -369,7 +369,9 @@ export class WorkerPool extends EventTarget {
   stats(): PoolStats {
     let running = 0;
     let posted = 0;
+    let retiring = 0;
     for (const slot of this.#slots) {
+      if (slot.retiring) retiring++;
       for (const task of slot.inflight.values()) {
         if (task.state === SETTLED || slot.started(task)) running++;
         else posted++;
@@ -389,9 +391,10 @@ export class WorkerPool extends EventTarget {
       running,
       queueDepth: this.#queue.length,
       workers: {
-        live: this.#slots.length,
+        live: this.#slots.length - retiring,
         starting: this.#starting.size,
-        lowPriority: this.#slots.reduce((n, s) => n + (s.lowered ? 1 : 0), 0),
+        retiring,
+        lowPriority: this.#slots.reduce((n, s) => n + (s.lowered && !s.retiring ? 1 : 0), 0),
         min: this.#min,
         max: this.#max,
       },

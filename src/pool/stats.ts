@@ -28,6 +28,11 @@ export interface PoolStats {
     readonly live: number;
     /** Workers started that have not answered yet. */
     readonly starting: number;
+    /**
+     * Workers above a `max` that `resize()` lowered, finishing the tasks they
+     * started before they stop; they take no new tasks and are not `live`.
+     */
+    readonly retiring: number;
     /** Live workers whose thread priority was lowered by `niceIncrement`. */
     readonly lowPriority: number;
     readonly min: number;

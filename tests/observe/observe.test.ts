@@ -126,6 +126,7 @@ describe("observe() metrics", () => {
       assert.match(text, /^headroom_pool_tasks_total\{pool="p",outcome="cancelled"\} 0$/m);
       assert.match(text, /^headroom_pool_workers\{pool="p",state="max"\} 1$/m);
       assert.match(text, /^headroom_pool_workers\{pool="p",state="live"\} 1$/m);
+      assert.match(text, /^headroom_pool_workers\{pool="p",state="retiring"\} 0$/m);
       assert.match(text, /^headroom_pool_queue_depth\{pool="p"\} 0$/m);
       assert.match(text, /^headroom_pool_running\{pool="p"\} 0$/m);
       assert.match(text, /^headroom_pool_stolen_total\{pool="p"\} 0$/m);

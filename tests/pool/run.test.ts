@@ -86,6 +86,7 @@ describe("WorkerPool options", () => {
     assert.deepEqual(pool.stats().workers, {
       live: 0,
       starting: 0,
+      retiring: 0,
       lowPriority: 0,
       min: 1,
       max: 3,

@@ -104,6 +104,19 @@ describe("WorkerPool scaling", () => {
     assert.deepEqual(await Promise.all(tasks), Array(8).fill(300));
   });
 
+  it("counts a worker that resize() retired as retiring until it stops, not as live", async () => {
+    await using pool = testPool({ minWorkers: 2, maxWorkers: 2 });
+    const blockers = await blockBoth(pool);
+    pool.resize(1, 1);
+    const during = pool.stats().workers;
+    assert.equal(during.live, 1, "one worker still takes tasks");
+    assert.equal(during.retiring, 1, "the other finishes its task first");
+    assert.equal(pool.stats().running, 2);
+    await Promise.all(blockers);
+    await until(() => pool.stats().workers.retiring === 0, "the retired worker to stop");
+    assert.equal(pool.stats().workers.live, 1);
+  });
+
   it("leaves a task whose payload was transferred on the worker it retires", async () => {
     await using pool = testPool({ minWorkers: 2, maxWorkers: 2 });
     const blockers = await blockBoth(pool);
