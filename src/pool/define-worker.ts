@@ -3,6 +3,9 @@ import { createExecutor, type TaskHandlers } from "./executor.ts";
 import { OP_EXITING } from "./protocol.ts";
 import { registerInline } from "./inline.ts";
 
+/** Whether `defineWorker()` has connected this worker thread to its pool. */
+let connected = false;
+
 /**
  * Declares the tasks a worker file can run. Call it once, at the top level
  * of the worker module. The same file runs as a Node `worker_threads` worker
@@ -42,6 +45,14 @@ export function defineWorker(handlers: TaskHandlers): void {
     registerInline(handlers);
     return;
   }
+  // A second executor on the same thread would run every task twice.
+  if (connected) {
+    throw new TypeError(
+      "defineWorker() was already called in this worker: call it once, with every handler " +
+        "(to combine modules, export their handler objects and pass defineWorker({ ...a, ...b }))",
+    );
+  }
+  connected = true;
   const execute = createExecutor(handlers, (message, list) => parent.postMessage(message, list));
   parent.beforeClose((code) => parent.postMessage([OP_EXITING, code]));
   parent.onMessage(execute);

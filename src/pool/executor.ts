@@ -1,6 +1,7 @@
 import { type Clock, systemClock } from "../internal/clock.ts";
 import { lowerThreadPriority } from "../runtime/priority.ts";
 import {
+  CLAIM_DONE,
   CLAIM_STARTED,
   OP_CANCEL,
   OP_INIT,
@@ -172,7 +173,15 @@ export function createExecutor(
   };
   results = [OP_RESULTS, 0];
 
-  const settle = (id: number, status: number, value: unknown, runMs: number): void => {
+  /** Adds a task's result to the next RESULTS message; `slot`: its claim, marked done. */
+  const settle = (
+    id: number,
+    status: number,
+    value: unknown,
+    runMs: number,
+    slot?: number,
+  ): void => {
+    if (claims !== undefined && slot !== undefined) Atomics.store(claims, slot, CLAIM_DONE);
     if (value instanceof Transfer) {
       (owners ??= new Map()).set(results.length, value.transfer);
       value = value.value;
@@ -192,20 +201,31 @@ export function createExecutor(
   // Tasks cancelled before they started, where the pool cannot take them back (no claims).
   const dropped = new Set<number>();
 
-  const later = (id: number, promise: PromiseLike<unknown>, context: Context, t0: number) => {
+  const later = (
+    id: number,
+    slot: number,
+    promise: PromiseLike<unknown>,
+    context: Context,
+    t0: number,
+  ) => {
     running.set(id, context);
     awaiting = true;
+    // The thread waits from here: results finished before this task go back now, not after it.
+    if (results.length > 2) {
+      flush();
+      flushedAt = now();
+    }
     // Promise.resolve: a hand-made thenable that calls back at once, or twice, resumes once, later.
     Promise.resolve(promise).then(
       (value) => {
         running.delete(id);
-        settle(id, STATUS_OK, value, now() - t0);
+        settle(id, STATUS_OK, value, now() - t0, slot);
         awaiting = false;
         drain();
       },
       (error) => {
         running.delete(id);
-        settle(id, STATUS_ERROR, serializeError(error), now() - t0);
+        settle(id, STATUS_ERROR, serializeError(error), now() - t0, slot);
         awaiting = false;
         drain();
       },
@@ -243,25 +263,31 @@ export function createExecutor(
         }
         if (handler === undefined) {
           const known = Object.keys(handlers).join(", ");
-          settle(id, STATUS_ERROR, {
-            name: "TypeError",
-            message:
-              `Cannot run task "${name}": the worker defines no such handler (it has: ${known})`,
-            stack: undefined,
-            data: undefined,
-          }, 0);
+          settle(
+            id,
+            STATUS_ERROR,
+            {
+              name: "TypeError",
+              message:
+                `Cannot run task "${name}": the worker defines no such handler (it has: ${known})`,
+              stack: undefined,
+              data: undefined,
+            },
+            0,
+            slot,
+          );
           continue;
         }
         const context = new Context(name);
         try {
           const value = handler(data[i + 3], context);
           if (value !== null && typeof (value as PromiseLike<unknown>)?.then === "function") {
-            later(id, value as PromiseLike<unknown>, context, t0);
+            later(id, slot, value as PromiseLike<unknown>, context, t0);
             return;
           }
-          settle(id, STATUS_OK, value, now() - t0);
+          settle(id, STATUS_OK, value, now() - t0, slot);
         } catch (error) {
-          settle(id, STATUS_ERROR, serializeError(error), now() - t0);
+          settle(id, STATUS_ERROR, serializeError(error), now() - t0, slot);
         }
       }
       inbox.shift();

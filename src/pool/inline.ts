@@ -27,6 +27,15 @@ function load(url: URL): Promise<TaskHandlers> {
           `Cannot run ${url.href} inline: the module did not call defineWorker() when imported`,
         );
       }
+      // In a worker the second call throws; inline, both calls return before we look.
+      if (defined.length > before + 1) {
+        throw new TypeError(
+          `Cannot run ${url.href} inline: defineWorker() was called ${
+            defined.length - before
+          } times when it was imported; call it once, with every handler ` +
+            "(to combine modules, export their handler objects and pass defineWorker({ ...a, ...b }))",
+        );
+      }
       return found;
     });
     loading = handlers.catch(() => {});

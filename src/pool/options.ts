@@ -15,7 +15,7 @@ export interface WorkerPoolOptions {
   /** Most tasks waiting for a worker (at least 1); past it `run()` rejects with `QueueFullError`. @default {Infinity} */
   readonly maxQueue?: number;
   /**
-   * Waiting tasks at which the pool reports `backpressure`.
+   * Waiting tasks at which the pool reports `backpressure`; at most `maxQueue`.
    * @default {maxQueue when finite, else 64 × maxWorkers}
    */
   readonly highWaterMark?: number;
@@ -126,8 +126,8 @@ const schema = v.strictObject({
     stackSizeMb: mb,
   })),
   adapter: v.optional(custom<RuntimeAdapter>(
-    (input) => hasMethods(input, ["spawnWorker", "cpu"]),
-    "a RuntimeAdapter (cpu and spawnWorker methods)",
+    (input) => hasMethods(input, ["spawnWorker", "cpu", "canSpawnWorkers"]),
+    "a RuntimeAdapter (cpu, canSpawnWorkers and spawnWorker methods)",
   )),
 });
 
@@ -150,6 +150,10 @@ export function resolvePoolOptions(
     throw conflict("minWorkers", minWorkers, `at most maxWorkers (${maxWorkers})`);
   }
   const maxQueue = o.maxQueue ?? Infinity;
+  // Above maxQueue, ready() would resolve while run() still refuses, and backpressure never fires.
+  if (o.highWaterMark !== undefined && o.highWaterMark > maxQueue) {
+    throw conflict("highWaterMark", o.highWaterMark, `at most maxQueue (${maxQueue})`);
+  }
   const highWaterMark = o.highWaterMark ?? (Number.isFinite(maxQueue) ? maxQueue : 64 * maxWorkers);
   // ready() waits for fewer than this many: it must be at least 1 to ever resolve.
   const lowWaterMark = o.lowWaterMark ?? Math.max(1, Math.floor(highWaterMark / 2));

@@ -274,7 +274,7 @@ export class WorkerPool extends EventTarget {
       this.#warmWaiters.push({ resolve, reject });
     });
     this.#setRef(true); // starting workers keep the process alive while someone waits
-    return waiting.finally(() => this.#setRef(this.#pending > 0));
+    return waiting.finally(() => this.#setRef(this.#holdsProcess()));
   }
 
   /**
@@ -497,18 +497,29 @@ export class WorkerPool extends EventTarget {
 
   /** Posts up to `n` queued tasks to `slot` in one message holding results `hold` ms; returns how many. */
   #post(slot: WorkerSlot, n: number, hold: number): number {
-    const message: unknown[] = [OP_RUN, hold];
-    let transfer: Transferable[] | undefined;
-    const tasks: Task[] = [];
-    for (let i = 0; i < n; i++) {
+    let message: unknown[] = [OP_RUN, hold];
+    let tasks: Task[] = [];
+    let posted = 0;
+    for (; posted < n; posted++) {
       const task = this.#queue.shift();
       if (task === undefined) break;
-      this.#postOne(slot, task, message, tasks);
-      if (task.transfer !== undefined) (transfer ??= []).push(...task.transfer);
+      if (task.transfer === undefined || task.transfer.length === 0) {
+        this.#postOne(slot, task, message, tasks);
+        continue;
+      }
+      // A runtime may detach what a failed post was to move before it finds what cannot be
+      // cloned (Deno does): a task that moves memory goes alone, after those before it, so a
+      // bad payload beside it cannot cost it its memory.
+      if (tasks.length > 0) this.#send(slot, message, undefined, tasks);
+      message = [OP_RUN, hold];
+      tasks = [];
+      const alone: Task[] = [];
+      const own: unknown[] = [OP_RUN, hold];
+      this.#postOne(slot, task, own, alone);
+      this.#send(slot, own, [...task.transfer], alone);
     }
-    if (tasks.length === 0) return 0;
-    this.#send(slot, message, transfer, tasks);
-    return tasks.length;
+    if (tasks.length > 0) this.#send(slot, message, undefined, tasks);
+    return posted;
   }
 
   #postOne(slot: WorkerSlot, task: Task, message: unknown[], tasks: Task[]): void {
@@ -645,6 +656,7 @@ export class WorkerPool extends EventTarget {
         this.#onResults(slot, data);
         break;
       case OP_READY:
+        if (slot.ready) break; // one handshake per worker
         this.#starting.delete(slot);
         this.#tickWorkerClock();
         slot.ready = true;
@@ -869,14 +881,17 @@ export class WorkerPool extends EventTarget {
     // One timer per worker, for the cancelled task due first; each task is checked at its own time.
     let first = Infinity;
     for (const task of slot.inflight.values()) {
-      if (task.state === SETTLED && task.stopBy < first) first = task.stopBy;
+      if (task.state === SETTLED && task.stopBy < first && !slot.finished(task)) {
+        first = task.stopBy;
+      }
     }
     if (first === Infinity) return;
     slot.graceTimer = unrefTimer(setTimeout(() => {
       slot.graceTimer = undefined;
       const t = now();
       for (const task of slot.inflight.values()) {
-        if (task.state === SETTLED && task.stopBy <= t) {
+        // A task that finished has stopped: its result waits behind the worker's current task.
+        if (task.state === SETTLED && task.stopBy <= t && !slot.finished(task)) {
           this.#crash(
             slot,
             `the worker was replaced because task "${task.name}" did not stop within ` +
@@ -896,9 +911,14 @@ export class WorkerPool extends EventTarget {
     if (ok) task.resolve(value);
     else task.reject(value);
     if (--this.#pending === 0) {
-      this.#setRef(false);
+      this.#setRef(this.#holdsProcess());
       for (const resolve of this.#drainWaiters.splice(0)) resolve();
     }
+  }
+
+  /** Tasks pending, or a `warmUp()` caller waiting for workers: the process must not exit. */
+  #holdsProcess(): boolean {
+    return this.#pending > 0 || this.#warmWaiters.length > 0;
   }
 
   #setRef(refed: boolean): void {

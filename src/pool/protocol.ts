@@ -8,7 +8,8 @@
  * the id for {@link CLAIM_STARTED} before running it, and the pool swaps it
  * for {@link CLAIM_TAKEN} to take back a task the worker has not started
  * (stealing, cancelling, rescuing it from a crashed worker). Whoever swaps
- * first wins, so a task never runs twice and never gets lost.
+ * first wins, so a task never runs twice and never gets lost. Once the
+ * handler returns, the worker stores {@link CLAIM_DONE}.
  *
  * @module
  */
@@ -45,6 +46,12 @@ export const STATUS_SKIPPED = 2;
 export const CLAIM_STARTED = -1;
 /** Claim value of a task the pool took back. */
 export const CLAIM_TAKEN = -2;
+/**
+ * Claim value of a task whose handler has returned: its result is on its
+ * way, or held back until its message's results go. The pool does not
+ * replace a worker for a cancelled task that has finished.
+ */
+export const CLAIM_DONE = -3;
 /** Slots per worker in the claims array; also the most tasks posted to one worker. */
 export const CLAIM_SLOTS = 4096;
 

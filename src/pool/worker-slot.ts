@@ -1,6 +1,6 @@
 import type { TimerHandle } from "../runtime/timers.ts";
 import type { WorkerLike } from "../runtime/types.ts";
-import { CLAIM_SLOTS, CLAIM_STARTED, CLAIM_TAKEN } from "./protocol.ts";
+import { CLAIM_DONE, CLAIM_SLOTS, CLAIM_STARTED, CLAIM_TAKEN } from "./protocol.ts";
 import type { Task } from "./task.ts";
 
 /** The pool's view of one worker: what was posted to it, and its claims. */
@@ -68,8 +68,15 @@ export class WorkerSlot {
     return Atomics.compareExchange(this.claims, task.claim, task.id, CLAIM_TAKEN) === task.id;
   }
 
-  /** Whether the worker has started `task` (always true without claims). */
+  /** Whether the worker has started `task`, finished or not (always true without claims). */
   started(task: Task): boolean {
-    return this.claims === undefined || Atomics.load(this.claims, task.claim) === CLAIM_STARTED;
+    if (this.claims === undefined) return true;
+    const claim = Atomics.load(this.claims, task.claim);
+    return claim === CLAIM_STARTED || claim === CLAIM_DONE;
+  }
+
+  /** Whether `task`'s handler has returned (never known without claims). */
+  finished(task: Task): boolean {
+    return this.claims !== undefined && Atomics.load(this.claims, task.claim) === CLAIM_DONE;
   }
 }

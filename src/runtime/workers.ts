@@ -15,15 +15,17 @@ function toError(value: unknown): Error {
 
 /**
  * An error from an `ErrorEvent`'s message alone. Bun's message is the source frame, then
- * `error: <message>`, then the stack: the error's own line becomes the message, and the whole
+ * `error: <message>` (or `TypeError: <message>`, for an error thrown as the module loads),
+ * then the stack: the error's own line becomes the message, its name the name, and the whole
  * text stays as its `cause`.
  */
 function fromMessage(message: string | undefined): Error {
   if (!message) return new Error("worker error");
-  const own = /^error: (.+)$/m.exec(message)?.[1];
-  return own !== undefined && own !== message
-    ? new Error(own, { cause: message })
-    : new Error(message);
+  const own = /^(?:error|([A-Z]\w*Error)): (.+)$/m.exec(message);
+  if (own === null || own[2] === message) return new Error(message);
+  const error = new Error(own[2], { cause: message });
+  if (own[1] !== undefined) error.name = own[1];
+  return error;
 }
 
 /**

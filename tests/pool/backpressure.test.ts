@@ -46,6 +46,13 @@ describe("WorkerPool backpressure", () => {
       assert.equal(await pool.run("inc", 2), 3);
       await pool.close();
     }
+    assert.throws(
+      () => testPool({ maxQueue: 10, highWaterMark: 100 }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        /`highWaterMark` received 100, expected at most maxQueue \(10\)/.test(e.message),
+      "a high-water mark above maxQueue: ready() would resolve while run() refuses",
+    );
     for (const field of ["maxQueue", "lowWaterMark"]) {
       assert.throws(
         () => testPool({ [field]: 0 }),

@@ -80,4 +80,32 @@ describe("WorkerPool cancellation", () => {
     assert.equal(pool.stats().cancelled, 1);
     assert.equal(await pool.run("inc", 1), 2);
   });
+
+  it("sends a finished task's result before the async task after it waits", async () => {
+    await using pool = testPool({ maxWorkers: 1 });
+    await pool.warmUp();
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    const controller = new AbortController();
+    // Posted together: inc finishes at once, then the worker waits on awaitAbort.
+    const quick = pool.run("inc", 1);
+    const waiting = pool.run("awaitAbort", flag, { signal: controller.signal });
+    try {
+      assert.equal(await within(quick, 10_000), 2, "inc's result is not held behind the wait");
+    } finally {
+      controller.abort();
+      await waiting.catch(() => {});
+    }
+  });
+
+  it("does not replace a worker over a cancelled task that had finished behind a busy one", async () => {
+    await using pool = testPool({ maxWorkers: 1, cancelGraceMs: 50 });
+    await pool.warmUp();
+    // Posted together: inc finishes at once, but its result stays with spin's until spin ends.
+    const quick = pool.run("inc", 1, { timeoutMs: 100 }).catch((e: Error) => e.name);
+    const busy = pool.run("spin", 1000);
+    assert.equal(await busy, 1000, "spin ran to the end on its worker");
+    const settled = await quick;
+    assert.ok(settled === 2 || settled === "TimeoutError", String(settled));
+    assert.equal(pool.stats().crashed, 0, "the worker was not replaced");
+  });
 });

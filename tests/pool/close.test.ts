@@ -76,6 +76,24 @@ describe("WorkerPool close and drain", () => {
     assert.equal(workers[0]!.refed, false);
   });
 
+  it("keeps the process alive while warmUp() waits, even after every task settled", async () => {
+    const { adapter, workers } = trackedAdapter();
+    const spawn = adapter.machine.spawn!;
+    // The first worker answers at once; the second takes half a minute.
+    adapter.machine.spawn = (url, options) =>
+      spawn(workers.length === 0 ? url : slowStart, options);
+    const pool = new WorkerPool({ worker: workerFile, adapter, minWorkers: 2, maxWorkers: 2 });
+    const warming = pool.warmUp().catch((e: unknown) => e);
+    try {
+      assert.equal(await pool.run("inc", 1), 2);
+      assert.equal(workers.length, 2);
+      assert.equal(workers[1]!.refed, true, "the worker warmUp() waits for holds the process");
+    } finally {
+      await pool.close({ force: true });
+    }
+    assert.ok((await warming) instanceof PoolClosedError);
+  });
+
   it("await using closes the pool", async () => {
     let escaped: ReturnType<typeof testPool> | undefined;
     {

@@ -4,7 +4,7 @@ import { TaskError, WorkerCrashedError } from "../../src/pool/errors.ts";
 import { WorkerPool } from "../../src/pool/pool.ts";
 import { createFakeAdapter } from "../../src/runtime/fake.ts";
 import type { WorkerLike } from "../../src/runtime/types.ts";
-import { outcome, testPool, trackedAdapter, until, workerFile } from "./support/helpers.ts";
+import { outcome, testPool, trackedAdapter, until, within, workerFile } from "./support/helpers.ts";
 
 describe("WorkerPool worker crashes", () => {
   it("rejects only the task of a worker that exits mid-task, and replaces the worker", async () => {
@@ -85,6 +85,24 @@ describe("WorkerPool worker crashes", () => {
     assert.deepEqual(copied, { ok: true, value: 3 });
   });
 
+  it("keeps a payload moved with transfer whole beside one that cannot be cloned", async () => {
+    for (const inline of [false, true]) {
+      await using pool = testPool({ maxWorkers: 1, inline });
+      await pool.warmUp();
+      const bytes = new Uint8Array(1000);
+      // Submitted together, so they would go in one message.
+      const [moved, bad, copied] = await Promise.all([
+        pool.run("byteLength", bytes, { transfer: [bytes.buffer] }),
+        pool.run("echo", { f: () => 1 }),
+        pool.run("inc", 2),
+      ].map(outcome));
+      assert.deepEqual(moved, { ok: true, value: 1000 }, `inline ${inline}`);
+      assert.ok(!bad!.ok && (bad!.error as Error).name === "DataCloneError", String(bad));
+      assert.deepEqual(copied, { ok: true, value: 3 });
+      assert.equal(pool.stats().failed, 1);
+    }
+  });
+
   it("reports a worker that cannot even be started, without retrying it in a loop", async () => {
     const adapter = createFakeAdapter();
     let spawns = 0;
@@ -154,6 +172,28 @@ describe("WorkerPool worker crashes", () => {
       assert.equal(workers.length, 3, "the next run() starts one worker again");
     } finally {
       await pool.close({ force: true });
+    }
+  });
+
+  it("fails to start a worker whose module calls defineWorker() twice, saying so", async () => {
+    const twice = new URL("./support/twice-worker.ts", import.meta.url);
+    for (const inline of [false, true]) {
+      const pool = new WorkerPool({ worker: twice, maxWorkers: 1, inline });
+      try {
+        const result = await outcome(within(pool.run("inc", 1), 20_000));
+        assert.ok(!result.ok, `inline ${inline}: ${JSON.stringify(result)}`);
+        const error = result.error as Error;
+        assert.match(
+          error.message,
+          inline
+            ? /defineWorker\(\) was called 2 times when it was imported; call it once/
+            : /could not start \(TypeError: defineWorker\(\) was already called in this worker: call it once/,
+          `inline ${inline}`,
+        );
+        assert.equal(pool.stats().pending, 0);
+      } finally {
+        await pool.close({ force: true });
+      }
     }
   });
 

@@ -115,6 +115,15 @@ describe("WorkerPool options", () => {
       () => new WorkerPool({ worker: "not a url" }),
       (e: unknown) => e instanceof ConfigError && /worker/.test(e.message),
     );
+    // The pool asks an adapter whether it can start workers: one that cannot say is refused up front.
+    const { canSpawnWorkers: _, ...partial } = createFakeAdapter();
+    assert.throws(
+      () => new WorkerPool({ worker: workerFile, adapter: partial as never }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        /`adapter` received .*expected a RuntimeAdapter \(cpu, canSpawnWorkers and spawnWorker/
+          .test(e.message),
+    );
   });
 
   it("refuses timer lengths setTimeout cannot keep instead of firing them at once", async () => {
