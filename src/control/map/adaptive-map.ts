@@ -26,6 +26,13 @@ export interface AdaptiveMapOptions {
   readonly ordered?: boolean;
   /** The limiter partition the calls count against. */
   readonly partition?: string;
+  /**
+   * Longest wait for each permit, in ms; past it the map stops with a
+   * `LimiterTimeoutError`. The limiter's own `maxWaitMs` is for callers that
+   * must answer in time; a map waits its turn, mostly on its own calls.
+   * @default {Infinity}
+   */
+  readonly maxWaitMs?: number;
 }
 
 /** The function each item goes through: the item, its index, and a signal that aborts when the map stops. */
@@ -42,6 +49,7 @@ const optionsSchema = v.pipe(
     ),
     ordered: v.optional(v.boolean(), true),
     partition: v.optional(v.string()),
+    maxWaitMs: v.optional(v.pipe(v.number(), v.minValue(0)), Infinity),
   }),
   requirement(
     (o) => o.limiter === undefined || o.limit === undefined,
@@ -57,7 +65,9 @@ const ABORTED: unique symbol = Symbol("aborted");
 /**
  * Runs `fn` over `items` with as many calls at once as `limiter` admits,
  * and resolves with the results. Items are pulled one at a time, only when
- * the previous one has started, so an endless or lazy source is fine. Each
+ * the previous one has started (and before waiting for its own permit:
+ * an item pulled when the map stops never reaches `fn`), so an endless or
+ * lazy source is fine. Each
  * call holds a permit while it runs, so the parallelism follows the
  * limiter's limit as it moves during the run: a larger limit starts more
  * calls at once, a smaller one lets running calls finish first.
@@ -128,11 +138,12 @@ function puller<T>(target: string, items: Iterable<T> | AsyncIterable<T>): {
   next: Pull<T>;
   close: () => unknown;
 } {
-  if (typeof (items as AsyncIterable<T>)[Symbol.asyncIterator] === "function") {
+  // `?.`: null and undefined are bad input like 42, not a TypeError of our own.
+  if (typeof (items as AsyncIterable<T> | null)?.[Symbol.asyncIterator] === "function") {
     const iterator = (items as AsyncIterable<T>)[Symbol.asyncIterator]();
     return { next: () => iterator.next(), close: () => iterator.return?.() };
   }
-  if (typeof (items as Iterable<T>)[Symbol.iterator] === "function") {
+  if (typeof (items as Iterable<T> | null)?.[Symbol.iterator] === "function") {
     const iterator = (items as Iterable<T>)[Symbol.iterator]();
     return { next: () => iterator.next(), close: () => iterator.return?.() };
   }
@@ -232,7 +243,9 @@ async function drive<T, R>(
         break;
       }
       if (failure !== undefined) break;
-      const acquire = o.partition === undefined ? { signal } : { signal, partition: o.partition };
+      const acquire = o.partition === undefined
+        ? { signal, maxWaitMs: o.maxWaitMs }
+        : { signal, maxWaitMs: o.maxWaitMs, partition: o.partition };
       const permit = await limiter.acquire(acquire);
       if (failure !== undefined) {
         permit.release("ignore");

@@ -372,6 +372,19 @@ describe("adaptiveMap()", () => {
     assert.equal(l.inflight, 0);
   });
 
+  it("waits for its permits however long the limiter's maxWaitMs, unless given its own", async () => {
+    // A limiter shared with callers that must answer in time: 2 permits, a 50 ms wait at most.
+    const l = new AdaptiveLimiter({ limit: 2, maxWaitMs: 50 });
+    const slow = (n: number) => new Promise<number>((resolve) => setTimeout(() => resolve(n), 80));
+    assert.deepEqual(await adaptiveMap([1, 2, 3, 4], slow, { limiter: l }), [1, 2, 3, 4]);
+    assert.equal(l.stats().timedOut, 0, "the map waited on its own calls, past 50 ms");
+    await assert.rejects(
+      adaptiveMap([1, 2, 3, 4], slow, { limiter: l, maxWaitMs: 10 }),
+      { name: "LimiterTimeoutError" },
+    );
+    assert.equal(l.inflight, 0);
+  });
+
   it("validates its options", async () => {
     await assert.rejects(
       adaptiveMap([1], (n) => n, { limiter: limiter(1), limit: 2 }),
@@ -387,6 +400,11 @@ describe("adaptiveMap()", () => {
     await assert.rejects(adaptiveMap([1], (n) => n, { ordered: "yes" as unknown as boolean }), {
       name: "ConfigError",
     });
+    await assert.rejects(
+      adaptiveMap([1], (n) => n, { maxWaitMs: -1 }),
+      (error: unknown) =>
+        error instanceof ConfigError && /`maxWaitMs` received -1, expected >=0/.test(error.message),
+    );
     await assert.rejects(adaptiveMap([1], (n) => n, null as unknown as AdaptiveMapOptions), {
       name: "ConfigError",
       message: /adaptiveMap\(\) options/,
@@ -400,6 +418,16 @@ describe("adaptiveMap()", () => {
         "items",
         () => adaptiveMap(42 as unknown as number[], (n) => n),
         /^Cannot use adaptiveMap\(\): .*\n {2}- `items` received 42, expected an iterable or async iterable$/,
+      ],
+      [
+        "items",
+        () => adaptiveMap(null as unknown as number[], (n) => n),
+        /^Cannot use adaptiveMap\(\): .*\n {2}- `items` received null, expected an iterable or async iterable$/,
+      ],
+      [
+        "items",
+        () => forEachAdaptive(undefined as unknown as number[], () => {}),
+        /^Cannot use forEachAdaptive\(\): .*\n {2}- `items` received undefined, expected an iterable or async iterable$/,
       ],
       [
         "fn",
