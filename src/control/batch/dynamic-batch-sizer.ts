@@ -18,7 +18,7 @@ import type {
   ResolvedSizerOptions,
 } from "./options.ts";
 import type { BatchPolicy, BatchSizeAdjusted, BatchStats } from "./types.ts";
-import { subscribe } from "../../internal/events.ts";
+import { orderedDispatch, subscribe } from "../../internal/events.ts";
 
 /** What each event of a {@link DynamicBatchSizer} carries in `CustomEvent.detail`. */
 export interface DynamicBatchSizerEventMap {
@@ -182,6 +182,7 @@ export class DynamicBatchSizer extends EventTarget {
   #lastSampleAt: number;
   #unsubscribe: (() => void) | undefined;
   #totalAdjustments = 0;
+  readonly #dispatch: (...events: Event[]) => void = orderedDispatch(this);
 
   /** Validates `options` (throws `ConfigError`) and subscribes to the monitor, if any. */
   constructor(options: DynamicBatchSizerOptions = {}) {
@@ -262,7 +263,7 @@ export class DynamicBatchSizer extends EventTarget {
         reason,
         time: now,
       };
-      this.dispatchEvent(new CustomEvent("decision", { detail: decision }));
+      this.#dispatch(new CustomEvent("decision", { detail: decision }));
     }
     return op.size;
   }
@@ -309,9 +310,13 @@ export class DynamicBatchSizer extends EventTarget {
     op.durationMs += durationMs;
     if (durationMs > op.options.budgetMs) op.overBudget++;
     const before = op.policy.current;
+    // Hill-climb judges its own size by how long batches take: one the monitor's cap made
+    // smaller says nothing about it (quick, it would step up and jump there once the cap lifts).
+    const capped = op.options.mode === "hill-climb" && op.size !== before.size;
     // A batch the policy learns nothing from (0 items) leaves its proposal, probe or not, in force.
-    const proposed = op.policy.record({ items, durationMs, now }) !== before;
-    this.#checkStale(now);
+    const proposed = !capped && op.policy.record({ items, durationMs, now }) !== before;
+    // Silence is measured to the clock, not to when the batch says it ended.
+    this.#checkStale(Math.max(now, this.#options.clock()));
     this.#apply(op, now, proposed);
     return op.size;
   }
@@ -464,9 +469,10 @@ export class DynamicBatchSizer extends EventTarget {
       op.planned = size;
       return;
     }
+    // Every change is made before any listener hears of one; a listener's own change waits.
     if (size === op.size) {
       // A probe's size can become the plan: that is still a change of the planned size.
-      if (!probe && size !== op.planned) this.#adjusted(op, size, reason, now);
+      if (!probe && size !== op.planned) this.#dispatch(this.#adjusted(op, size, reason, now));
       return;
     }
     const from = op.size;
@@ -474,13 +480,13 @@ export class DynamicBatchSizer extends EventTarget {
     op.adjustments++;
     this.#totalAdjustments++;
     const decision: Decision = { source: `batch:${op.name}`, from, to: size, reason, time: now };
-    this.dispatchEvent(new CustomEvent("decision", { detail: decision }));
-    if (probe || size === op.planned) return;
-    this.#adjusted(op, size, reason, now);
+    const events: Event[] = [new CustomEvent("decision", { detail: decision })];
+    if (!probe && size !== op.planned) events.push(this.#adjusted(op, size, reason, now));
+    this.#dispatch(...events);
   }
 
-  /** The planned size (not a probe's) moves to `size`: a `batchSizeAdjusted` event. */
-  #adjusted(op: Operation, size: number, reason: string, now: number): void {
+  /** The planned size (not a probe's) moves to `size`: its `batchSizeAdjusted` event. */
+  #adjusted(op: Operation, size: number, reason: string, now: number): Event {
     const adjusted: BatchSizeAdjusted = {
       operation: op.name,
       previousBatchSize: op.planned,
@@ -489,6 +495,6 @@ export class DynamicBatchSizer extends EventTarget {
       time: now,
     };
     op.planned = size;
-    this.dispatchEvent(new CustomEvent("batchSizeAdjusted", { detail: adjusted }));
+    return new CustomEvent("batchSizeAdjusted", { detail: adjusted });
   }
 }

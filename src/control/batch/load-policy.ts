@@ -15,7 +15,8 @@ import type { BatchPolicy, BatchProposal } from "./types.ts";
  * size falls linearly from one to the other. After a change the size holds
  * for `cooldownMs`, so a load hovering at a threshold cannot make it thrash.
  * Without a load reading (`percent` undefined: the monitor failed) the size
- * falls back to `defaultSize` at once. Batch timings do not move it.
+ * falls back to `defaultSize` at once, and the first reading after that
+ * applies at once too, cooldown or not. Batch timings do not move it.
  *
  * @example Shrink batches as load rises
  * ```ts
@@ -34,6 +35,8 @@ import type { BatchPolicy, BatchProposal } from "./types.ts";
 export function loadPolicy(options: ResolvedBatchOperation): BatchPolicy {
   const { minSize, maxSize, defaultSize, lowLoadPercent: low, highLoadPercent: high } = options;
   let lastChangeAt = -Infinity;
+  /** On the default size for want of a reading: the next reading applies at once. */
+  let fallback = false;
   let current: BatchProposal = {
     size: options.initialSize,
     reason: `initial size ${options.initialSize}, no load reading yet`,
@@ -53,7 +56,8 @@ export function loadPolicy(options: ResolvedBatchOperation): BatchPolicy {
 
   function load(percent: number | undefined, now: number, why: string): BatchProposal {
     if (percent === undefined) {
-      if (current.size !== defaultSize) lastChangeAt = Math.max(lastChangeAt, now);
+      // No cooldown starts here: the fallback is not a reading to hold on to.
+      fallback = true;
       current = {
         size: defaultSize,
         reason: `no load reading (${why}): default size ${defaultSize}`,
@@ -62,6 +66,8 @@ export function loadPolicy(options: ResolvedBatchOperation): BatchPolicy {
       return current;
     }
     const next = target(percent);
+    const recovering = fallback;
+    fallback = false;
     if (next.size === current.size) {
       // No change, but the reason must be this reading's, not a held one's or the fallback's.
       const reason = `${next.why}: ${next.size}`;
@@ -69,7 +75,7 @@ export function loadPolicy(options: ResolvedBatchOperation): BatchPolicy {
       return current;
     }
     // A reading stamped before the last change counts as no time passed, never as less.
-    if (Math.max(0, now - lastChangeAt) < options.cooldownMs) {
+    if (!recovering && Math.max(0, now - lastChangeAt) < options.cooldownMs) {
       current = {
         size: current.size,
         reason: `${next.why}, but held by cooldown (${options.cooldownMs} ms)`,

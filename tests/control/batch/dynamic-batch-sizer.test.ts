@@ -483,4 +483,91 @@ describe("DynamicBatchSizer", () => {
     assert.equal(sizer.size("job"), 25);
     assert.match(sizer.stats("job").reason, /monitor failed: gone: capped at default size 25/);
   });
+
+  it("does not let hill-climb learn from batches the monitor's cap made smaller", () => {
+    let t = 0;
+    const sizer = new DynamicBatchSizer({ clock: () => t });
+    sizer.register("chunks", {
+      mode: "hill-climb",
+      minSize: 8,
+      maxSize: 512,
+      defaultSize: 16,
+      cooldownMs: 0,
+      hillClimb: { window: 2, highMs: 5, lowMs: 0.5, step: 8 },
+    });
+    const run = (n: number): void => {
+      for (let i = 0; i < n; i++) {
+        const items = sizer.size("chunks");
+        t += 1;
+        sizer.record("chunks", { items, durationMs: 0.02 * items }); // 25..250 items fit 0.5..5 ms
+      }
+    };
+    sizer.observe(loadSample(50, t));
+    run(8);
+    const before = sizer.size("chunks");
+    assert.ok(before > 16, `climbed to ${before}`);
+    sizer.observe({ ...loadSample(95, t), level: "high", reasons: ["cpu 95%"] });
+    run(200); // at the cap of 16 items every batch is quick
+    assert.equal(sizer.size("chunks"), 16);
+    sizer.observe(loadSample(50, t));
+    assert.equal(sizer.size("chunks"), before, "back to the size it had, not stepped up meanwhile");
+  });
+
+  it("announces changes in order, and the planned size, when a listener reads the sizer", () => {
+    let t = 0;
+    const monitor = new ScriptedMonitor();
+    const sizer = new DynamicBatchSizer({ clock: () => t, monitor, staleAfterMs: 1000 });
+    sizer.register("op", { budgetMs: 100, initialSize: 25, defaultSize: 25 });
+    monitor.emit(loadSample(20, t));
+    const heard: string[] = [];
+    sizer.on("decision", (d) => {
+      heard.push(`decision ${d.from}->${d.to}`);
+      t = 1500; // by the time the listener runs, the monitor has been silent past staleAfterMs
+      sizer.size("op"); // which it notices: a change of its own, inside the announcement
+    });
+    sizer.on("batchSizeAdjusted", (a) => {
+      heard.push(`adjusted ${a.previousBatchSize}->${a.newBatchSize}`);
+    });
+    t = 900;
+    sizer.record("op", { items: 25, durationMs: 10 });
+    assert.equal(sizer.size("op"), 25, "capped at the default size");
+    assert.deepEqual(heard, [
+      "decision 25->50",
+      "adjusted 25->50",
+      "decision 50->25",
+      "adjusted 50->25",
+    ]);
+    t = 1600;
+    monitor.emit(loadSample(20, t));
+    assert.equal(sizer.size("op"), 50);
+    assert.equal(heard.at(-1), "adjusted 25->50", "the recovery is announced as a planned change");
+  });
+
+  it("checks the monitor's silence at the clock when a batch reports an earlier end", () => {
+    let t = 0;
+    const sizer = new DynamicBatchSizer({ clock: () => t, staleAfterMs: 1000 });
+    sizer.register("op", { budgetMs: 100, initialSize: 25, defaultSize: 25 });
+    sizer.observe(loadSample(20, t));
+    t = 1500;
+    assert.equal(sizer.record("op", { items: 25, durationMs: 10, now: 900 }), 25);
+    assert.equal(sizer.statistics().monitor, "failed");
+  });
+
+  it("lifts load mode's fallback with the first good sample, cooldown or not", () => {
+    let t = 0;
+    const sizer = new DynamicBatchSizer({ clock: () => t });
+    sizer.register("m", { mode: "load", minSize: 10, maxSize: 1000, defaultSize: 100 });
+    sizer.observe(loadSample(20, t));
+    assert.equal(sizer.size("m"), 1000);
+    t = 10_000;
+    sizer.monitorFailed("scrape failed");
+    assert.equal(sizer.size("m"), 100);
+    t = 10_500;
+    sizer.observe(loadSample(20, t));
+    assert.equal(sizer.size("m"), 1000, "the reading applies at once");
+    assert.equal(sizer.stats("m").fallback, false);
+    t = 11_000;
+    sizer.observe(loadSample(90, t));
+    assert.equal(sizer.size("m"), 1000, "a change after that waits for the cooldown again");
+  });
 });
