@@ -52,6 +52,15 @@ interface BunServe {
   };
 }
 
+/**
+ * The address to visit a server on `hostname:port` at: an IPv6 address in
+ * brackets, and a wildcard (`0.0.0.0`, `::`) as the loopback address.
+ */
+export function httpOrigin(hostname: string, port: number): string {
+  const host = hostname === "0.0.0.0" ? "127.0.0.1" : hostname === "::" ? "::1" : hostname;
+  return `http://${host.includes(":") && !host.startsWith("[") ? `[${host}]` : host}:${port}`;
+}
+
 /** Listens on `hostname:port` (port 0 picks a free one). */
 export async function serve(fetch: Fetch, hostname: string, port: number): Promise<Served> {
   const g = globalThis as { Deno?: DenoServe; Bun?: BunServe };
@@ -59,7 +68,7 @@ export async function serve(fetch: Fetch, hostname: string, port: number): Promi
     const server = g.Deno.serve({ hostname, port, onListen: () => {} }, fetch);
     let closing: Promise<void> | undefined;
     return {
-      url: `http://${hostname}:${server.addr.port}`,
+      url: httpOrigin(hostname, server.addr.port),
       // shutdown() stops listening and waits for the requests in flight;
       // Deno has nothing to end them sooner, so past the deadline they are
       // left to the process's exit.
@@ -71,7 +80,7 @@ export async function serve(fetch: Fetch, hostname: string, port: number): Promi
     const server = g.Bun.serve({ hostname, port, fetch, idleTimeout: 0 });
     let stopping: Promise<void> | undefined;
     return {
-      url: `http://${hostname}:${server.port}`,
+      url: httpOrigin(hostname, server.port),
       // stop(false) stops listening and resolves once the requests in
       // flight are answered; stop(true) ends them.
       close: (drainMs = 0) =>
@@ -134,7 +143,7 @@ export async function serveNodeHttp(
     });
   });
   return {
-    url: `http://${hostname}:${actual}`,
+    url: httpOrigin(hostname, actual),
     close: (drainMs = 0) => {
       // close() stops listening and resolves once every connection has
       // ended: idle ones end now, busy ones once their responses are

@@ -54,7 +54,7 @@ td.num { font-variant-numeric: tabular-nums; white-space: nowrap; }
 const SCRIPT = `
 "use strict";
 (function () {
-  var state = { points: 0, decisions: 0, connected: false, last: 0 };
+  var state = { points: 0, decisions: 0, connected: false, last: 0, retries: 0 };
   window.__headroom = state;
   var base = location.pathname.endsWith("/") ? location.pathname : location.pathname + "/";
   var COLORS = ["#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#ca8a04",
@@ -148,7 +148,6 @@ const SCRIPT = `
       s.points.forEach(function (p) {
         if (p[0] > tMax) tMax = p[0];
         if (p[0] < tMin) tMin = p[0];
-        if (p[1] > vMax) vMax = p[1];
       });
     });
     if (tMax === -Infinity) {
@@ -160,6 +159,10 @@ const SCRIPT = `
     }
     tMin = Math.max(tMin, tMax - 5 * 60 * 1000);
     if (tMax - tMin < 60 * 1000) tMin = tMax - 60 * 1000;
+    // The scale fits what is on screen: a spike that scrolled off no longer flattens the rest.
+    this.series.forEach(function (s) {
+      s.points.forEach(function (p) { if (p[0] >= tMin && p[1] > vMax) vMax = p[1]; });
+    });
     var yMax = this.options.max || niceCeil(vMax * 1.1);
     var x = function (t) { return left + ((t - tMin) / (tMax - tMin)) * plotW; };
     var y = function (v) { return top + plotH - (Math.min(v, yMax) / yMax) * plotH; };
@@ -320,13 +323,13 @@ const SCRIPT = `
       charts.limits.add(name, "limit", f.time, l.limit, { step: true });
       charts.limits.add(name, "in flight", f.time, l.inflight, { dash: true });
       if (l.p99WaitMs > 0 || l.meanWaitMs > 0) {
-        charts.latency.add(name, "wait p99", f.time, l.p99WaitMs, { dash: true });
+        charts.latency.add("limiter " + name, "wait p99", f.time, l.p99WaitMs, { dash: true });
       }
     });
     Object.keys(f.pools).forEach(function (name) {
       var p = f.pools[name];
-      charts.latency.add(name, "run p50", f.time, p.runP50);
-      charts.latency.add(name, "run p99", f.time, p.runP99, { dash: true });
+      charts.latency.add("pool " + name, "run p50", f.time, p.runP50);
+      charts.latency.add("pool " + name, "run p99", f.time, p.runP99, { dash: true });
       charts.pools.add(name, "queue depth", f.time, p.queueDepth);
       charts.pools.add(name, "workers", f.time, p.live, { dash: true, step: true });
     });
@@ -353,30 +356,49 @@ const SCRIPT = `
     try { return JSON.parse(event.data); } catch (e) { return undefined; }
   }
 
+  // The stream starts with a status and follows it with every decision: once one came that way,
+  // this snapshot is older than what the page shows and must not replace the decision log.
+  var streamed = false;
   fetch(base + "status", { headers: { accept: "application/json" } })
     .then(function (r) { return r.ok ? r.json() : undefined; })
-    .then(function (s) { if (s) onStatus(s); })
+    .then(function (s) { if (s && !streamed) onStatus(s); })
     .catch(function () {});
 
-  var source = new EventSource(base + "events");
   var connection = $("connection");
-  source.onopen = function () {
-    state.connected = true;
-    connection.textContent = "live";
-    connection.className = "badge ok";
-  };
-  source.onerror = function () {
-    state.connected = false;
-    connection.textContent = "reconnecting";
-    connection.className = "badge warn";
-  };
-  source.addEventListener("status", function (e) { var s = parse(e); if (s) onStatus(s); });
-  source.addEventListener("tick", function (e) { var f = parse(e); if (f) { count(); onTick(f); } });
-  source.addEventListener("sample", function (e) { var s = parse(e); if (s) { count(); onSample(s); } });
-  source.addEventListener("decision", function (e) {
-    var d = parse(e);
-    if (d) { count(); decision(d); }
-  });
+  var retryMs = 1000;
+  function connect() {
+    var source = new EventSource(base + "events");
+    source.onopen = function () {
+      state.connected = true;
+      retryMs = 1000;
+      connection.textContent = "live";
+      connection.className = "badge ok";
+    };
+    source.onerror = function () {
+      state.connected = false;
+      connection.textContent = "reconnecting";
+      connection.className = "badge warn";
+      // The browser retries a dropped connection itself, but gives up for good on an answer
+      // that is not a stream (a 503 while the server drains, a proxy's 502): start again.
+      if (source.readyState === EventSource.CLOSED) {
+        source.close();
+        state.retries++;
+        setTimeout(connect, retryMs);
+        retryMs = Math.min(30000, retryMs * 2);
+      }
+    };
+    source.addEventListener("status", function (e) {
+      var s = parse(e);
+      if (s) { streamed = true; onStatus(s); }
+    });
+    source.addEventListener("tick", function (e) { var f = parse(e); if (f) { count(); onTick(f); } });
+    source.addEventListener("sample", function (e) { var s = parse(e); if (s) { count(); onSample(s); } });
+    source.addEventListener("decision", function (e) {
+      var d = parse(e);
+      if (d) { count(); decision(d); }
+    });
+  }
+  connect();
   schedule();
 })();
 `;
@@ -395,8 +417,9 @@ function chart(id: string, title: string, note: string): string {
  * matching the page's Content-Security-Policy; it must be base64 or hex.
  * For headless-browser tests, elements carry `data-testid` attributes and
  * `window.__headroom` holds `points` (data events received: ticks, samples,
- * decisions), `decisions` (rows in the log), `connected` and `last` (the
- * time of the latest tick); each chart's canvas has `data-ticks`, its
+ * decisions), `decisions` (rows in the log), `connected`, `last` (the
+ * time of the latest tick) and `retries` (new connections after the stream
+ * was refused); each chart's canvas has `data-ticks`, its
  * y-axis labels as last drawn, bottom to top, joined with `|` (empty while
  * it waits for data).
  */

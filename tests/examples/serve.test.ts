@@ -7,7 +7,7 @@
 // finish, up to its deadline.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { serve, serveNodeHttp } from "../../examples/server/serve.ts";
+import { httpOrigin, serve, serveNodeHttp } from "../../examples/server/serve.ts";
 
 type Handler = (request: Request) => Response | Promise<Response>;
 type Listen = typeof serve;
@@ -23,6 +23,20 @@ for (const [name, listen] of [["serve", serve], ["serveNodeHttp", serveNodeHttp]
   describe(`the example server's ${name}()`, () => serverTests(listen));
 }
 
+describe("httpOrigin()", () => {
+  it("writes an address a browser can visit: IPv6 in brackets, a wildcard as loopback", () => {
+    assert.equal(httpOrigin("127.0.0.1", 8787), "http://127.0.0.1:8787");
+    assert.equal(httpOrigin("localhost", 80), "http://localhost:80");
+    assert.equal(httpOrigin("0.0.0.0", 8787), "http://127.0.0.1:8787");
+    assert.equal(httpOrigin("::", 8787), "http://[::1]:8787");
+    assert.equal(httpOrigin("::1", 8787), "http://[::1]:8787");
+    assert.equal(httpOrigin("fe80::1", 8787), "http://[fe80::1]:8787");
+    for (const host of ["::", "::1", "0.0.0.0"]) {
+      assert.doesNotThrow(() => new URL(httpOrigin(host, 1)), host);
+    }
+  });
+});
+
 function serverTests(listen: Listen): void {
   /** Serves `handler` on a free port for the length of `body`, then closes every connection. */
   async function withServer(handler: Handler, body: (url: string) => Promise<void>): Promise<void> {
@@ -33,6 +47,16 @@ function serverTests(listen: Listen): void {
       await served.close();
     }
   }
+
+  it("prints a URL that reaches it when it listens on every address", async () => {
+    const served = await listen(() => new Response("here"), "0.0.0.0", 0);
+    try {
+      assert.match(served.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.equal(await (await fetch(`${served.url}/`)).text(), "here");
+    } finally {
+      await served.close();
+    }
+  });
 
   it("sends a JSON response intact", async () => {
     const data = { items: Array.from({ length: 200 }, (_, i) => i), note: "ü" };

@@ -135,11 +135,25 @@ async function second(s: Service, i: number, carry: Carry): Promise<Carry> {
   return { db, api, tasks };
 }
 
+/** How a {@link scripted} server answers besides its events. */
+interface Script {
+  /** The first this many `GET /events` are answered 503, as a draining control app does. */
+  readonly refuse?: number;
+  /** The body of `GET /status`, when it comes. @default {an empty status, at once} */
+  readonly status?: () => Promise<unknown>;
+  /** Counts each `GET /events`. */
+  readonly onEvents?: () => void;
+}
+
 /**
  * The dashboard page, an empty `status` and an event stream that sends
  * `events` (name and data) and stays open: a page fed exactly these figures.
  */
-function scripted(events: [string, unknown][]): (request: Request) => Response {
+function scripted(
+  events: [string, unknown][],
+  script: Script = {},
+): (request: Request) => Response | Promise<Response> {
+  let refused = 0;
   return (request) => {
     const { pathname } = new URL(request.url);
     if (pathname === "/") {
@@ -151,8 +165,17 @@ function scripted(events: [string, unknown][]): (request: Request) => Response {
         },
       });
     }
-    if (pathname === "/status") return Response.json({});
+    if (pathname === "/status") {
+      return script.status === undefined
+        ? Response.json({})
+        : script.status().then((body) => Response.json(body));
+    }
     if (pathname === "/events") {
+      script.onEvents?.();
+      if (refused < (script.refuse ?? 0)) {
+        refused++;
+        return new Response("shutting down", { status: 503 });
+      }
       const text = events
         .map(([event, data]) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
         .join("");
@@ -370,4 +393,149 @@ describe("dashboard in headless Chromium", { skip }, () => {
       await served.close();
     }
   });
+
+  it("connects again after the stream is refused, as a draining server refuses it", {
+    timeout: 120_000,
+  }, async () => {
+    let requests = 0;
+    const events: [string, unknown][] = [["tick", emptyFigures(Date.UTC(2025, 0, 15, 9, 30))]];
+    const served = await serve(scripted(events, { refuse: 2, onEvents: () => requests++ }));
+    try {
+      await withDashboard(served.origin, async (page) => {
+        // The browser gives up on a 503 for good; the page starts again, waiting 1 s, then 2 s.
+        await page.waitForFunction(
+          () =>
+            (window as unknown as { __headroom?: { connected: boolean } }).__headroom?.connected ===
+              true,
+          undefined,
+          { timeout: 60_000 },
+        );
+        assert.equal(requests, 3, "two refused, then the stream");
+        assert.equal(await page.locator('[data-testid="connection"]').innerText(), "live");
+        const retries = await page.evaluate(() =>
+          (window as unknown as { __headroom: { retries: number } }).__headroom.retries
+        );
+        assert.equal(retries, 2);
+      });
+    } finally {
+      await served.close();
+    }
+  });
+
+  it("keeps decisions from the stream when the one-off GET /status answers after it", {
+    timeout: 120_000,
+  }, async () => {
+    const at = Date.UTC(2025, 0, 15, 9, 30);
+    let answer: (body: unknown) => void = () => {};
+    const late = new Promise<unknown>((resolve) => (answer = resolve));
+    const older = { source: "limiter:db", from: 8, to: 10, reason: "older", time: at, at };
+    const live = {
+      source: "limiter:db",
+      from: 10,
+      to: 12,
+      reason: "live",
+      time: at + 1,
+      at: at + 1,
+    };
+    const events: [string, unknown][] = [
+      ["status", { decisions: [older] }],
+      ["decision", live],
+    ];
+    const served = await serve(scripted(events, { status: () => late }));
+    try {
+      await withDashboard(served.origin, async (page) => {
+        await page.waitForFunction(() =>
+          (window as unknown as { __headroom?: { decisions: number } }).__headroom?.decisions === 2
+        );
+        const answered = page.waitForResponse((r) => r.url().endsWith("/status"));
+        answer({ decisions: [] }); // a snapshot taken before the stream's
+        await answered;
+        // Let the page run what the answer set off: two frames and a task.
+        await page.evaluate(() =>
+          new Promise<void>((resolve) =>
+            requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 100)))
+          )
+        );
+        const rows = await page.locator('[data-testid="decision-log"] tbody tr').count();
+        assert.equal(rows, 2, "the late snapshot did not wipe the log");
+      });
+    } finally {
+      answer({});
+      await served.close();
+    }
+  });
+
+  it("tells a limiter and a pool of the same name apart, and scales to what is on screen", {
+    timeout: 120_000,
+  }, async () => {
+    const start = Date.UTC(2025, 0, 15, 9, 30, 0);
+    const figures = (k: number, limit: number): Figures => {
+      const f = emptyFigures(start + 1000 * k);
+      return {
+        ...f,
+        limiters: {
+          work: {
+            mode: "adaptive",
+            limit,
+            inflight: 1,
+            waiting: 0,
+            meanWaitMs: 1,
+            p99WaitMs: 2,
+            rejected: 0,
+          },
+        },
+        pools: { work: { ...f.pools["work"]!, runP50: 1, runP99: 2 } },
+      };
+    };
+    // A limit of 2000 at the start, then 10 every 10 s for seven minutes: the spike scrolls off.
+    const events: [string, unknown][] = [["tick", figures(0, 2000)]];
+    for (let k = 10; k <= 420; k += 10) events.push(["tick", figures(k, 10)]);
+    const served = await serve(scripted(events));
+    try {
+      await withDashboard(served.origin, async (page) => {
+        const labels = await ticks(page, events.length);
+        assert.deepEqual(labels["limits"], ["0", "5", "10", "15", "20"]);
+        const legend = await page.evaluate(() =>
+          [...document.querySelectorAll('[data-testid="chart-latency-legend"] span')].map((e) => ({
+            text: e.textContent,
+            color: (e as HTMLElement).style.getPropertyValue("--c"),
+          }))
+        );
+        assert.deepEqual(legend.map((e) => e.text), [
+          "limiter work wait p99",
+          "pool work run p50",
+          "pool work run p99",
+        ]);
+        assert.notEqual(legend[0]!.color, legend[2]!.color, "the limiter and the pool differ");
+      });
+    } finally {
+      await served.close();
+    }
+  });
 });
+
+/** Figures of one limiter-less pool named `work`, at `time`. */
+function emptyFigures(time: number): Figures {
+  return {
+    time,
+    level: "none",
+    limiters: {},
+    pools: {
+      work: {
+        queueDepth: 0,
+        running: 0,
+        live: 1,
+        min: 1,
+        max: 1,
+        runP50: null,
+        runP99: null,
+        waitP50: null,
+        waitP99: null,
+        loadFactor: 0,
+        completed: 0,
+      },
+    },
+    batch: {},
+    brakes: {},
+  };
+}
