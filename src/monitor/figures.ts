@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { MemoryInfo, PressureInfo, ThrottlingInfo } from "../runtime/types.ts";
+import type { CpuInfo, MemoryInfo, PressureInfo, ThrottlingInfo } from "../runtime/types.ts";
 import type { PsiSample, ResourceSample, ThrottlingSample } from "./sample.ts";
 
 /** A cumulative CPU-time read: `value` microseconds at clock time `time` (ms). */
@@ -22,9 +22,23 @@ export type Figure = { readonly value: number; readonly reason?: undefined } | {
 };
 
 /**
- * CPU use between two CPU-time reads as % of `cpus` whole CPUs, capped at
- * 100 (a fractional quota above the rounded-down CPU count can exceed it).
- * A read or a result that is not a finite number gives a reason, not a value.
+ * The CPUs a process may use, unrounded: the least of its affinity, the
+ * cpuset and the CPU quota; `effective` when none of them is known. A
+ * container with half a CPU that uses it all is at 100 %, not 50 %.
+ */
+export function cpuCapacity(cpu: CpuInfo): number {
+  let least = Infinity;
+  for (const n of [cpu.affinity, cpu.cpuset, cpu.quota]) {
+    if (n !== undefined && n > 0 && n < least) least = n;
+  }
+  return least === Infinity ? cpu.effective : least;
+}
+
+/**
+ * CPU use between two CPU-time reads as % of `cpus` CPUs (fractional: see
+ * {@link cpuCapacity}), capped at 100 (a CFS period can let a group run
+ * past its quota). A read or a result that is not a finite number gives a
+ * reason, not a value.
  */
 export function cpuPercentBetween(before: CpuTimeRead, after: CpuTimeRead, cpus: number): Figure {
   if (!Number.isFinite(before.value) || !Number.isFinite(after.value)) {

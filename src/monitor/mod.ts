@@ -10,7 +10,7 @@ export type { Ewma } from "./ewma.ts";
 export { LoopDelaySampler } from "./loop-delay.ts";
 export type { LoopDelayReading, LoopDelaySamplerOptions } from "./loop-delay.ts";
 export type { ResourceMonitorOptions } from "./options.ts";
-export { CALM_PRESSURE, classifyPressure } from "./pressure-level.ts";
+export { CALM_PRESSURE, classifyPressure, HOLD_UNREAD } from "./pressure-level.ts";
 export type { PressureSignals, PressureState } from "./pressure-level.ts";
 export { ResourceMonitor } from "./resource-monitor.ts";
 export type {

@@ -18,7 +18,19 @@ export interface PressureState {
   readonly signals: { readonly [K in PressureSignal]: PressureLevel };
   /** The signal(s) at `level`, for example `memory 91% >= 85% (high)`; empty at `none`. */
   readonly reasons: readonly string[];
+  /**
+   * Readings in a row each signal went without, while it held its level;
+   * absent in a state from before this field, which counts as none.
+   */
+  readonly unread?: { readonly [K in PressureSignal]?: number };
 }
+
+/**
+ * Readings in a row a signal may miss (a failed read, a figure that was not a
+ * number) while it keeps its level: one glitch must not drop a critical level
+ * to `none` and back, but a figure gone for good must not hold it forever.
+ */
+export const HOLD_UNREAD = 3;
 
 const LABELS: { readonly [K in PressureSignal]: readonly [label: string, unit: string] } = {
   memory: ["memory", "%"],
@@ -41,6 +53,7 @@ export const CALM_PRESSURE: PressureState = Object.freeze({
     cpuPercent: "none",
   }),
   reasons: Object.freeze([]),
+  unread: Object.freeze({}),
 });
 
 function rank(level: PressureLevel): number {
@@ -83,8 +96,10 @@ function reason(signal: PressureSignal, value: number, level: ThresholdLevel, t:
  * wavers between a level's `enter` and `leave` does not flap. Each signal
  * climbs straight to the highest level whose `enter` it reaches and only steps
  * down once it falls below that level's `leave`; the overall level is the
- * highest over the signals. A signal that is off, or whose reading is
- * `undefined`, counts as `none`. Pure: pass the previous state back in.
+ * highest over the signals. A signal that is off counts as `none`; one whose
+ * reading is `undefined` or NaN keeps its level for up to {@link HOLD_UNREAD}
+ * readings in a row, then counts as `none`. Pure: pass the previous state
+ * back in.
  *
  * @example Memory climbs to high, then holds between leave and enter
  * ```ts
@@ -106,12 +121,20 @@ export function classifyPressure(
   previous: PressureState = CALM_PRESSURE,
 ): PressureState {
   const signals = { ...CALM_PRESSURE.signals } as { [K in PressureSignal]: PressureLevel };
+  const unread: { [K in PressureSignal]?: number } = {};
   let top = 0;
   for (const name of PRESSURE_SIGNALS) {
     const t = thresholds[name];
     const value = readings[name];
-    if (t === false || value === undefined || Number.isNaN(value)) continue;
-    signals[name] = signalLevel(value, previous.signals[name], t);
+    if (t === false) continue;
+    if (value === undefined || Number.isNaN(value)) {
+      const missed = (previous.unread?.[name] ?? 0) + 1;
+      if (previous.signals[name] === "none" || missed > HOLD_UNREAD) continue;
+      signals[name] = previous.signals[name];
+      unread[name] = missed;
+    } else {
+      signals[name] = signalLevel(value, previous.signals[name], t);
+    }
     top = Math.max(top, rank(signals[name]));
   }
   const level = levelAt(top);
@@ -120,10 +143,14 @@ export function classifyPressure(
     for (const name of PRESSURE_SIGNALS) {
       const t = thresholds[name];
       const value = readings[name];
-      if (signals[name] === level && t !== false && value !== undefined) {
-        reasons.push(reason(name, value, level, t));
-      }
+      if (signals[name] !== level || t === false) continue;
+      const missed = unread[name];
+      reasons.push(
+        missed === undefined
+          ? reason(name, value!, level, t)
+          : `${LABELS[name][0]}: no reading, holding ${level} (${missed} of ${HOLD_UNREAD})`,
+      );
     }
   }
-  return { level, signals, reasons };
+  return { level, signals, reasons, unread };
 }

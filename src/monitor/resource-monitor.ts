@@ -3,7 +3,13 @@ import { parseOptions } from "../config/parse.ts";
 import type { CpuInfo, MemoryInfo, PressureInfo, RuntimeAdapter } from "../runtime/types.ts";
 import { ewma } from "./ewma.ts";
 import type { Ewma } from "./ewma.ts";
-import { cpuPercentBetween, memoryFigures, psiFigures, throttlingBetween } from "./figures.ts";
+import {
+  cpuCapacity,
+  cpuPercentBetween,
+  memoryFigures,
+  psiFigures,
+  throttlingBetween,
+} from "./figures.ts";
 import type { CpuTimeRead } from "./figures.ts";
 import { LoopDelaySampler } from "./loop-delay.ts";
 import { intervalSchema, resolveMonitorOptions } from "./options.ts";
@@ -68,6 +74,8 @@ export class ResourceMonitor extends EventTarget {
   #intervalMs: number;
   #handle: unknown = undefined;
   #running = false;
+  /** `stop()` was called: a `start()` after it begins afresh. */
+  #stopped = false;
   #cpu: CpuInfo | undefined;
   #cpuReadAt = 0;
   #cpuTime: CpuTimeRead | undefined;
@@ -127,6 +135,15 @@ export class ResourceMonitor extends EventTarget {
       return;
     }
     this.#running = true;
+    if (this.#stopped) {
+      // Nothing was watched while stopped: CPU % and throttling start from new reads (the
+      // CPU limits too, which may have moved), and the averages forget the time before.
+      this.#cpuTime = undefined;
+      this.#cpu = undefined;
+      this.#throttling = undefined;
+      this.#cpuAverage.reset();
+      this.#memoryAverage.reset();
+    }
     this.#loopDelay?.start();
     this.#schedule();
     this.sample();
@@ -136,6 +153,7 @@ export class ResourceMonitor extends EventTarget {
   stop(): void {
     if (!this.#running) return;
     this.#running = false;
+    this.#stopped = true;
     this.#options.scheduler.clear(this.#handle);
     this.#handle = undefined;
     this.#loopDelay?.stop();
@@ -179,7 +197,9 @@ export class ResourceMonitor extends EventTarget {
     };
 
     // cpu(): on the first sample, then at most every limitRefreshMs.
-    if (this.#cpu === undefined || time - this.#cpuReadAt >= this.#options.limitRefreshMs) {
+    // A clock that stepped back (a custom one) must not hold off the refresh until it catches up.
+    const sinceCpu = time - this.#cpuReadAt;
+    if (this.#cpu === undefined || sinceCpu < 0 || sinceCpu >= this.#options.limitRefreshMs) {
       const cpu = read("cpu", () => this.#adapter.cpu());
       if (cpu !== undefined) this.#refreshCpu(cpu, time);
     }
@@ -202,7 +222,7 @@ export class ResourceMonitor extends EventTarget {
       };
       const figure = before === undefined
         ? { reason: "cpuPercent: needs a second sample" }
-        : cpuPercentBetween(before, this.#cpuTime, cpus);
+        : cpuPercentBetween(before, this.#cpuTime, cpu === undefined ? 1 : cpuCapacity(cpu));
       cpuPercent = figure.value;
       if (figure.reason !== undefined) degraded.push(figure.reason);
     }

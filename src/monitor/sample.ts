@@ -43,7 +43,11 @@ export interface ResourceSample {
   readonly cpus: number;
   /** Fractional cgroup CPU quota; `undefined` = no quota. */
   readonly cpuQuota: number | undefined;
-  /** CPU use since the previous sample, % of `cpus` (0–100); `undefined` on the first sample. */
+  /**
+   * CPU use since the previous sample (0–100), as % of the CPUs the process
+   * may use, unrounded: the least of affinity, cpuset and `cpuQuota` (a
+   * 0.5-CPU quota used in full is 100). `undefined` on the first sample.
+   */
   readonly cpuPercent: number | undefined;
   /** `cpuPercent` smoothed over the monitor's half-life. */
   readonly cpuPercentSmoothed: number | undefined;

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { classifyPressure } from "../../src/monitor/pressure-level.ts";
+import { classifyPressure, HOLD_UNREAD } from "../../src/monitor/pressure-level.ts";
 import type { PressureSignals, PressureState } from "../../src/monitor/pressure-level.ts";
 import { DEFAULT_THRESHOLDS, resolveThresholds } from "../../src/monitor/thresholds.ts";
 import type { PressureLevel, PressureThresholds } from "../../src/monitor/thresholds.ts";
@@ -110,10 +110,29 @@ describe("classifyPressure()", () => {
     assert.deepEqual(state.reasons, ["cpu 76% >= 75% (high)"]);
   });
 
-  it("treats a signal that is off or unread as none and forgets its level", () => {
+  it("treats a signal that is off as none", () => {
     const thresholds = resolveThresholds({ memory: false });
     assert.equal(classifyPressure({ memory: 99 }, thresholds).level, "none");
-    const high = classifyPressure({ memory: 90 }, DEFAULT_THRESHOLDS);
-    assert.equal(classifyPressure({ memory: undefined }, DEFAULT_THRESHOLDS, high).level, "none");
+  });
+
+  it("holds an unread signal's level for HOLD_UNREAD readings, then forgets it", () => {
+    let state = classifyPressure({ memory: 97, cpuPercent: 10 }, DEFAULT_THRESHOLDS);
+    assert.equal(state.level, "critical");
+    for (let missed = 1; missed <= HOLD_UNREAD; missed++) {
+      const value = missed === 2 ? Number.NaN : undefined; // a failed read, or not a number
+      state = classifyPressure({ memory: value, cpuPercent: 10 }, DEFAULT_THRESHOLDS, state);
+      assert.equal(state.level, "critical", `one glitch does not drop it (${missed})`);
+      assert.deepEqual(state.reasons, [
+        `memory: no reading, holding critical (${missed} of ${HOLD_UNREAD})`,
+      ]);
+    }
+    const gone = classifyPressure({ cpuPercent: 10 }, DEFAULT_THRESHOLDS, state);
+    assert.equal(gone.level, "none", "a figure gone for good does not hold it forever");
+    // A reading resets the count.
+    state = classifyPressure({ memory: 97 }, DEFAULT_THRESHOLDS, state);
+    state = classifyPressure({}, DEFAULT_THRESHOLDS, state);
+    state = classifyPressure({ memory: 97 }, DEFAULT_THRESHOLDS, state);
+    assert.equal(state.unread?.memory, undefined);
+    assert.equal(classifyPressure({}, DEFAULT_THRESHOLDS, state).unread?.memory, 1);
   });
 });

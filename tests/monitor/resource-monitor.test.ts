@@ -93,15 +93,25 @@ describe("ResourceMonitor CPU", () => {
     assert.deepEqual(percents, [undefined, 40, undefined, undefined, 40]);
   });
 
-  it("uses the quota-derived effective CPUs and reports the quota", () => {
+  it("reports the quota-derived effective CPUs, and CPU % of the quota itself", () => {
     const { time, adapter, monitor } = setup({ cpu: { affinity: 8, quota: 2.5 }, cpuTime: 0 });
     monitor.sample();
     time.advance(500);
-    adapter.machine.cpuTime = 500_000;
+    adapter.machine.cpuTime = 500_000; // one CPU's worth
     const sample = monitor.sample();
     assert.equal(sample.cpus, 2);
     assert.equal(sample.cpuQuota, 2.5);
-    assert.equal(sample.cpuPercent, 50);
+    assert.equal(sample.cpuPercent, 40, "1 of 2.5 CPUs, not 1 of the 2 whole ones");
+  });
+
+  it("reads a small quota used in full as 100 %, not as a share of one CPU", () => {
+    const { time, adapter, monitor } = setup({ cpu: { affinity: 8, quota: 0.5 }, cpuTime: 0 });
+    monitor.sample();
+    time.advance(1000);
+    adapter.machine.cpuTime = 500_000; // half a CPU for a second: the whole quota
+    const sample = monitor.sample();
+    assert.equal(sample.cpus, 1);
+    assert.equal(sample.cpuPercent, 100);
   });
 
   it("caps CPU % at 100 and says when CPU time is not available", () => {
@@ -133,6 +143,32 @@ describe("ResourceMonitor CPU", () => {
     time.advance(1);
     assert.equal(monitor.sample().cpus, 2);
     assert.equal(reads, 2);
+  });
+
+  it("reads cpu() again at once after a custom clock steps back", () => {
+    let now = 3_600_000;
+    const adapter = createFakeAdapter({ cpu: { affinity: 4 } });
+    const monitor = new ResourceMonitor({ adapter, clock: () => now, limitRefreshMs: 5000 });
+    assert.equal(monitor.sample().cpus, 4);
+    adapter.machine.cpu.affinity = 1;
+    now = 10_000; // an hour back, as a wall clock set right does
+    assert.equal(monitor.sample().cpus, 1, "not held until the clock catches up");
+  });
+
+  it("starts CPU % afresh after stop() and start(), not from the time before the stop", () => {
+    const { time, adapter, monitor } = setup({ cpu: { affinity: 1 }, cpuTime: 0 });
+    monitor.start();
+    monitor.stop();
+    time.advance(600_000);
+    adapter.machine.cpuTime = 600_000_000; // busy all ten minutes, unwatched
+    time.advance(1000); // then idle for a second
+    monitor.start();
+    const first = monitor.latest!;
+    assert.equal(first.cpuPercent, undefined, "needs a second sample again");
+    time.advance(1000);
+    assert.equal(monitor.latest!.cpuPercent, 0);
+    assert.equal(monitor.level, "none");
+    monitor.stop();
   });
 
   it("reports throttling deltas between two cpu() reads", () => {
@@ -250,6 +286,24 @@ describe("ResourceMonitor pressure", () => {
     assert.equal(changes[2]?.sample, samples[7]);
     assert.equal(monitor.level, "none");
     assert.equal(monitor.latest, samples[11]);
+  });
+
+  it("keeps the level through one memory read that fails, with no pressure events", () => {
+    const { adapter, monitor, changes } = setup({ memory: { workingSet: 96, limit: 100 } });
+    assert.equal(monitor.sample().level, "critical");
+    const memory = adapter.memory.bind(adapter);
+    adapter.memory = () => {
+      throw new Error("EMFILE");
+    };
+    const glitch = monitor.sample();
+    assert.equal(glitch.level, "critical");
+    assert.deepEqual(glitch.reasons, ["memory: no reading, holding critical (1 of 3)"]);
+    adapter.machine.memory.workingSet = Number.NaN;
+    adapter.memory = memory;
+    assert.equal(monitor.sample().level, "critical", "nor one that is not a number");
+    adapter.machine.memory.workingSet = 96;
+    assert.equal(monitor.sample().level, "critical");
+    assert.deepEqual(changes.map(({ from, to }) => `${from}->${to}`), ["none->critical"]);
   });
 
   it("sends every event in time order when a listener calls sample()", () => {
