@@ -149,8 +149,13 @@ class LimiterPermit implements Permit {
 /** The signal `run` passes a call that declares no parameter; see {@link runPlain}. */
 const NEVER_ABORTED: AbortSignal = new AbortController().signal;
 
+/**
+ * An algorithm's answer as a limit: whole, and at least 1 (an answer of 0 or
+ * 0.5 sheds load to one permit, as 2.5 means 2); `fallback` for one that is
+ * not a finite number.
+ */
 function sanitize(value: number, fallback: number): number {
-  return Number.isFinite(value) && value >= 1 ? Math.floor(value) : fallback;
+  return Number.isFinite(value) ? Math.max(1, Math.floor(value)) : fallback;
 }
 
 function hasObserve(limit: Limit): limit is ResourceAwareLimit {
@@ -424,17 +429,13 @@ export class AdaptiveLimiter extends EventTarget {
   /**
    * Pins the limit at `limit` permits, whatever the algorithm says, until
    * {@link setAdaptive}; 0 or less means adaptive again (a configured count
-   * of 0 meaning "adaptive").
+   * of 0 meaning "adaptive"). Anything else but a whole number is a
+   * `ConfigError`.
    */
   setStatic(limit: number): void {
-    if (typeof limit !== "number" || Number.isNaN(limit)) {
-      throw new TypeError(`Cannot set a static limit: expected a number, received ${limit}`);
-    }
-    if (limit <= 0) return this.setAdaptive();
+    if (typeof limit === "number" && limit <= 0) return this.setAdaptive();
     if (!Number.isInteger(limit)) {
-      throw new RangeError(
-        `Cannot set a static limit of ${limit}: expected a whole number >= 1 (or <= 0 for adaptive)`,
-      );
+      throw fieldError("setStatic()", "limit", limit, "a whole number >= 1, or <= 0 for adaptive");
     }
     this.#staticLimit = limit;
     this.#apply(`static override: ${limit} permits`);

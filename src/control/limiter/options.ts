@@ -103,6 +103,15 @@ const limitSchema = v.pipe(
 const unbounded = v.union([v.literal(Infinity), v.pipe(v.number(), v.integer(), v.minValue(0))]);
 
 const partitionsSchema = v.pipe(
+  // An array or a Map would pass as a record: partitions named "0", or none at all.
+  custom<Record<string, unknown>>(
+    (input) => {
+      if (typeof input !== "object" || input === null) return false;
+      const proto = Object.getPrototypeOf(input);
+      return proto === Object.prototype || proto === null;
+    },
+    "an object { [name]: { share } }",
+  ),
   v.record(
     v.pipe(v.string(), v.minLength(1)),
     v.strictObject({ share: v.pipe(v.number(), v.gtValue(0), v.maxValue(1)) }),

@@ -70,26 +70,31 @@ export class Partition {
 
 /**
  * The waiter to admit next: a partition below its guarantee goes before one
- * that would borrow; within that, the oldest waiter (FIFO) or the newest
- * (LIFO) across the partitions.
+ * that would borrow, and of those the one that holds the smallest part of
+ * its guarantee (rounded up at small limits, the guarantees can add up to
+ * more than the limit: a large partition must not keep the permits a small
+ * one is owed); then the oldest waiter (FIFO) or the newest (LIFO) across
+ * the partitions.
  */
 export function nextWaiter(
   partitions: readonly Partition[],
   lifo: boolean,
 ): Waiter | undefined {
   let best: Waiter | undefined;
-  let bestOwed = false;
+  // How much of its guarantee the best one's partition holds; Infinity when it would borrow.
+  let bestFill = Infinity;
   for (const partition of partitions) {
     const candidate = lifo ? partition.tail : partition.head;
     if (candidate === undefined) continue;
-    const owed = partition.inflight < partition.guarantee;
+    const fill = partition.inflight < partition.guarantee
+      ? partition.inflight / partition.guarantee
+      : Infinity;
     if (
-      best === undefined ||
-      (owed && !bestOwed) ||
-      (owed === bestOwed && (lifo ? candidate.seq > best.seq : candidate.seq < best.seq))
+      best === undefined || fill < bestFill ||
+      (fill === bestFill && (lifo ? candidate.seq > best.seq : candidate.seq < best.seq))
     ) {
       best = candidate;
-      bestOwed = owed;
+      bestFill = fill;
     }
   }
   return best;

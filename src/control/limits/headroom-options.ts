@@ -6,6 +6,7 @@
 
 import * as v from "valibot";
 import { parseOptions } from "../../config/parse.ts";
+import { fieldError } from "../../config/config-error.ts";
 import type { Random } from "../../internal/random.ts";
 import type { DecisionListener, DecisionOptions } from "../types.ts";
 import {
@@ -112,9 +113,21 @@ export function resolveHeadroomOptions(input: unknown): ResolvedHeadroomOptions 
   const o = parseOptions(schema, input, "headroomLimit() options");
   const initial = checkRange("headroomLimit() options", o, input);
   if (o.shrinkAbove <= o.growBelow) {
-    throw new RangeError(
-      `Cannot create headroomLimit(): shrinkAbove (${o.shrinkAbove}) must exceed growBelow (${o.growBelow})`,
-    );
+    // Name the field that was given: with shrinkAbove left at its default, growBelow is the one.
+    const given = (input as { shrinkAbove?: unknown } | undefined)?.shrinkAbove !== undefined;
+    throw given
+      ? fieldError(
+        "headroomLimit() options",
+        "shrinkAbove",
+        o.shrinkAbove,
+        `more than growBelow (${o.growBelow})`,
+      )
+      : fieldError(
+        "headroomLimit() options",
+        "growBelow",
+        o.growBelow,
+        `less than shrinkAbove (${o.shrinkAbove}, its default)`,
+      );
   }
   return {
     ...o,

@@ -368,8 +368,35 @@ describe("AdaptiveLimiter", () => {
         [[5, 2], [2, 9], [9, 3], [3, 9]],
       );
       assert.match(decisions[0]?.reason ?? "", /static override: 2 permits/);
-      assert.throws(() => limiter.setStatic(1.5), RangeError);
-      assert.throws(() => limiter.setStatic(Number.NaN), TypeError);
+      for (
+        const [bad, shown] of [[1.5, "1.5"], [Number.NaN, "NaN"], ["3", '"3"'], [
+          Infinity,
+          "Infinity",
+        ]]
+      ) {
+        assert.throws(
+          () => limiter.setStatic(bad as number),
+          (e: unknown) =>
+            e instanceof ConfigError &&
+            e.message.includes(
+              `\`limit\` received ${shown}, expected a whole number >= 1, or <= 0 for adaptive`,
+            ),
+          String(bad),
+        );
+      }
+      assert.equal(limiter.mode, "adaptive", "a bad value changes nothing");
+    });
+
+    it("takes an algorithm's answer below 1 as 1 permit, and one that is not a number as none", async () => {
+      const answers = [0, 0.5, Number.NaN, -3, 2.5];
+      const custom = { limit: 10, update: (): number => answers.shift()! };
+      const { limiter } = setup({ limit: custom });
+      const seen: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        (await limiter.acquire()).release();
+        seen.push(limiter.limit);
+      }
+      assert.deepEqual(seen, [1, 1, 1, 1, 2], "0 and 0.5 shed load to 1; NaN keeps 1; 2.5 is 2");
     });
 
     it("starts static when staticLimit is configured above 0", () => {
@@ -787,6 +814,19 @@ describe("AdaptiveLimiter", () => {
           /`limit` received 2.5, expected a Limit .* or a whole number >= 1/.test(error.message) &&
           /`partitions` received .*, expected shares that add up to at most 1/.test(error.message),
       );
+    });
+
+    it("refuses partitions given as an array or a Map, naming the field", () => {
+      for (const bad of [[{ share: 0.5 }], new Map([["reads", { share: 0.5 }]])]) {
+        assert.throws(
+          () => new AdaptiveLimiter({ limit: 2, partitions: bad as never }),
+          (error: unknown) =>
+            error instanceof ConfigError &&
+            /`partitions` received .*, expected an object \{ \[name\]: \{ share \} \}/
+              .test(error.message),
+          String(bad),
+        );
+      }
     });
 
     it("refuses a Limit whose starting limit is not a whole number >= 1", () => {

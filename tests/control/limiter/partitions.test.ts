@@ -122,6 +122,27 @@ describe("AdaptiveLimiter partitions", () => {
     assert.deepEqual(order, ["a1", "b1"]);
   });
 
+  it("lets no partition keep what a smaller one is owed when rounded-up shares exceed the limit", async () => {
+    for (const order of ["fifo", "lifo"] as const) {
+      // limit 5: bulk is owed ceil(4.5) = 5, the whole limit, and unpartitioned calls ceil(0.5) = 1.
+      const l = limiter({ limit: 5, order, partitions: { bulk: { share: 0.9 } } });
+      const bulk = take(l, "bulk", 5);
+      const backlog = Array.from({ length: 3 }, () => l.acquire({ partition: "bulk" }));
+      let served = false;
+      const interactive = l.acquire().then((permit) => {
+        served = true;
+        return permit;
+      });
+      const newer = l.acquire({ partition: "bulk" }); // LIFO would serve this one first
+      bulk[0]!.release();
+      await flush();
+      assert.equal(served, true, `${order}: bulk holds 4 of its 5, unpartitioned 0 of its 1`);
+      for (const p of [...bulk.slice(1), await interactive]) p.release();
+      for (const p of await Promise.all([...backlog, newer])) p.release();
+      assert.equal(l.inflight, 0);
+    }
+  });
+
   it("gives unpartitioned calls the share the named ones leave", async () => {
     const l = limiter({ limit: 4, partitions: { batch: { share: 0.75 } } });
     const batch = take(l, "batch", 4);

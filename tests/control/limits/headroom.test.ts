@@ -405,6 +405,19 @@ describe("headroomLimit()", () => {
 
   it("rejects unknown options and shrinkAbove <= growBelow", () => {
     assert.throws(() => headroomLimit({ cpubound: true } as never), ConfigError);
-    assert.throws(() => headroomLimit({ growBelow: 2, shrinkAbove: 1.5 }), RangeError);
+    assert.throws(
+      () => headroomLimit({ growBelow: 2, shrinkAbove: 1.5 }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.message.includes("`shrinkAbove` received 1.5, expected more than growBelow (2)"),
+    );
+    assert.throws(
+      () => headroomLimit({ growBelow: 3 }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.message.includes(
+          "`growBelow` received 3, expected less than shrinkAbove (2, its default)",
+        ),
+    );
   });
 });
