@@ -93,7 +93,8 @@ type Post = (message: unknown, transfer: readonly Transferable[]) => void;
  * handler's promise settles before the next task starts), and posts their results,
  * those that finish together in one message; once a message has run for the
  * hold time it carries (2 ms unless the pool's backlog is deep), the results
- * so far go back before the rest of it runs. Run times come from `now`.
+ * so far go back before the rest of it runs, and so they do when a handler's
+ * promise is still pending after the current turn. Run times come from `now`.
  */
 export function createExecutor(
   handlers: TaskHandlers,
@@ -198,6 +199,8 @@ export function createExecutor(
   let next = 2;
   let flushedAt = 0;
   let awaiting = false;
+  /** A timer will send the results gathered so far if the awaited task is still running then. */
+  let flushArmed = false;
   // Tasks cancelled before they started, where the pool cannot take them back (no claims).
   const dropped = new Set<number>();
 
@@ -210,10 +213,17 @@ export function createExecutor(
   ) => {
     running.set(id, context);
     awaiting = true;
-    // The thread waits from here: results finished before this task go back now, not after it.
-    if (results.length > 2) {
-      flush();
-      flushedAt = now();
+    // The thread may wait from here: results finished before this task must not wait with it.
+    // A promise that settles at once (a handler that is async but quick) keeps them batched.
+    if (results.length > 2 && !flushArmed) {
+      flushArmed = true;
+      setTimeout(() => {
+        flushArmed = false;
+        if (awaiting && results.length > 2) {
+          flush();
+          flushedAt = now();
+        }
+      }, 0);
     }
     // Promise.resolve: a hand-made thenable that calls back at once, or twice, resumes once, later.
     Promise.resolve(promise).then(
