@@ -164,7 +164,8 @@ function mutate(c: Context, apply: () => Record<string, unknown>): Response {
  * listing the known ones, 413 for a body over `maxBodyBytes` and 415 for a
  * body that is not JSON:
  * - `PUT /limiters/:name` `{ "mode": "static", "limit": 8 }` or `{ "mode": "adaptive" }`;
- * - `PUT /pools/:name` `{ "min": 1, "max": 4 }`: `pool.resize(min, max)`;
+ * - `PUT /pools/:name` `{ "min": 1, "max": 4 }`: `pool.resize(min, max)`,
+ *   recorded as a decision of `pool:<name>` when the bounds change;
  * - `PUT /batch/:name` `{ "operation": "import", "mode": "fixed", "defaultSize": 50 }`:
  *   re-registers the operation with these options (fields left out take the
  *   sizer's defaults, measurements start afresh);
@@ -326,7 +327,18 @@ export function createControlApp(options: ControlAppOptions = {}): Hono {
       const { min, max } = c.req.valid("json");
       const pool = observatory.pool(name)!;
       return mutate(c, () => {
+        const before = pool.stats().workers;
         pool.resize(min, max);
+        // A pool has no decision event of its own: the operator's resize goes in the log here.
+        if (before.min !== min || before.max !== max) {
+          observatory.record({
+            source: `pool:${name}`,
+            from: before.max,
+            to: max,
+            reason: `PUT /pools/${name}: min ${before.min} -> ${min}, max ${before.max} -> ${max}`,
+            time: o.clock(),
+          }, `pool:${name}`);
+        }
         return { name, workers: pool.stats().workers };
       });
     },

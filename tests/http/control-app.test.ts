@@ -291,13 +291,26 @@ describe("createControlApp() mutations", () => {
     await s.close();
   });
 
-  it("resizes a pool with PUT /pools/:name", async () => {
+  it("resizes a pool with PUT /pools/:name, and logs it as a decision", async () => {
     const s = setup();
+    const before = s.pool.stats().workers;
     const response = await send(s.app, "PUT", "/pools/hash", { min: 1, max: 3 });
     assert.equal(response.status, 200);
     const body = await json(response);
     assert.deepEqual(body["workers"], { ...s.pool.stats().workers, min: 1, max: 3 });
     assert.deepEqual([s.pool.stats().workers.min, s.pool.stats().workers.max], [1, 3]);
+    const resizes = async (): Promise<DecisionRecord[]> =>
+      ((await json(await s.app.request("/status")))["decisions"] as DecisionRecord[])
+        .filter((d) => d.component === "pool:hash");
+    const decisions = await resizes();
+    assert.equal(decisions.length, 1, "the resize is in the decision log");
+    assert.deepEqual([decisions[0]!.from, decisions[0]!.to], [before.max, 3]);
+    assert.equal(
+      decisions[0]!.reason,
+      `PUT /pools/hash: min ${before.min} -> 1, max ${before.max} -> 3`,
+    );
+    await send(s.app, "PUT", "/pools/hash", { min: 1, max: 3 });
+    assert.equal((await resizes()).length, 1, "the same bounds again change nothing");
     await s.close();
   });
 
