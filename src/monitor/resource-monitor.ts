@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { parseOptions } from "../config/parse.ts";
 import type { CpuInfo, MemoryInfo, PressureInfo, RuntimeAdapter } from "../runtime/types.ts";
+import { allowManyListeners } from "../runtime/builtins.ts";
 import { ewma } from "./ewma.ts";
 import type { Ewma } from "./ewma.ts";
 import {
@@ -92,6 +93,8 @@ export class ResourceMonitor extends EventTarget {
     this.#adapter = this.#options.adapter;
     this.#clock = this.#options.clock;
     this.#intervalMs = this.#options.intervalMs;
+    // Limiters, brakes, sizers, governed pools and observatories all listen to one monitor.
+    allowManyListeners(this);
     this.#cpuAverage = ewma(this.#options.halfLifeMs);
     this.#memoryAverage = ewma(this.#options.halfLifeMs);
     const loopDelay = this.#options.loopDelay;

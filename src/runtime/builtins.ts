@@ -4,6 +4,7 @@ import type * as NodeProcess from "node:process";
 import type * as NodeWorkerThreads from "node:worker_threads";
 
 interface BuiltinModules {
+  "node:events": { setMaxListeners?(n: number, ...targets: EventTarget[]): void };
   "node:fs": typeof NodeFs;
   "node:os": typeof NodeOs;
   "node:process": typeof NodeProcess;
@@ -39,4 +40,18 @@ function bunRequire(): ((id: string) => unknown) | undefined {
   if ((globalThis as { Bun?: unknown }).Bun === undefined) return undefined;
   const require = (import.meta as { require?: unknown }).require;
   return typeof require === "function" ? (require as (id: string) => unknown) : undefined;
+}
+
+/**
+ * Lets any number of listeners subscribe to `target` without Node's
+ * `MaxListenersExceededWarning` ("possible EventTarget memory leak") from
+ * the eleventh on: for a hub many components listen to, such as a monitor.
+ * Does nothing where `node:events` is missing.
+ */
+export function allowManyListeners(target: EventTarget): void {
+  try {
+    builtin("node:events")?.setMaxListeners?.(0, target);
+  } catch {
+    // A runtime whose setMaxListeners does not take an EventTarget has no such warning either.
+  }
 }

@@ -1,5 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import process from "node:process";
 import { createFakeAdapter } from "../../src/runtime/fake.ts";
 import type { FakeMachine } from "../../src/runtime/fake.ts";
 import type { PressureInfo, PressureResource, RuntimeAdapter } from "../../src/runtime/types.ts";
@@ -304,6 +305,22 @@ describe("ResourceMonitor pressure", () => {
     adapter.machine.memory.workingSet = 96;
     assert.equal(monitor.sample().level, "critical");
     assert.deepEqual(changes.map(({ from, to }) => `${from}->${to}`), ["none->critical"]);
+  });
+
+  it("takes any number of listeners without a false memory-leak warning", async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning.name);
+    process.on("warning", onWarning);
+    try {
+      const { monitor } = setup();
+      const offs = Array.from({ length: 20 }, () => monitor.on("sample", () => {}));
+      monitor.sample();
+      await new Promise((resolve) => setImmediate(resolve)); // Node emits warnings on a later tick
+      for (const off of offs) off();
+      assert.deepEqual(warnings.filter((w) => w === "MaxListenersExceededWarning"), []);
+    } finally {
+      process.off("warning", onWarning);
+    }
   });
 
   it("sends every event in time order when a listener calls sample()", () => {
