@@ -129,16 +129,20 @@ export class HistogramMetric {
    * histogram a component keeps itself (such as `WorkerPool.stats().runTime`),
    * read at scrape time. Quantiles left out are not exposed. Throws a
    * `RangeError` for a count that is not a whole number >= 0 or a figure
-   * that is negative or not finite.
+   * that is negative or not finite, and a `TypeError` when `observe()`
+   * records this label set (its values would be lost).
    */
   set(value: SummaryValue, labels?: Labels): void {
     const problem = summaryProblem(value);
     if (problem !== undefined) throw new RangeError(`Cannot set ${this.name}: ${problem}`);
     const summary: SummaryValue = { ...value };
-    this.#series.upsert(labels, "set", () => ({ kind: "mirrored", summary })).value = {
-      kind: "mirrored",
-      summary,
-    };
+    const entry = this.#series.upsert(labels, "set", () => ({ kind: "mirrored", summary }));
+    if (entry.value.kind === "recorded") {
+      throw new TypeError(
+        `Cannot set ${this.name}: observe() records this label set; set() would lose its values`,
+      );
+    }
+    entry.value = { kind: "mirrored", summary };
   }
 
   /** The summary of `labels` in ms; `undefined` until it holds a value. */

@@ -57,7 +57,9 @@ export function checkDefinition(
     throw invalid(target, "labelNames", labelNames, "an array of label names");
   }
   const seen = new Set<string>();
-  labelNames.forEach((label: unknown, i) => {
+  // An index loop, not forEach: a hole (["pool", , "outcome"]) must be checked too.
+  for (let i = 0; i < labelNames.length; i++) {
+    const label: unknown = labelNames[i];
     const path = `labelNames.${i}`;
     if (!isLabelName(label)) throw invalid(target, path, label, LABEL_NAME_RULE);
     if (reserved.includes(label)) {
@@ -65,6 +67,6 @@ export function checkDefinition(
     }
     if (seen.has(label)) throw invalid(target, path, label, "each label name once");
     seen.add(label);
-  });
+  }
   return Object.freeze([...labelNames] as string[]);
 }

@@ -131,7 +131,9 @@ export class MetricsRegistry {
    * metrics from components' stats. Returns a function that unregisters it.
    * When collectors throw, the others still run and the scrape then throws
    * the error (an `AggregateError` for several), rather than serve figures
-   * that silently stopped moving.
+   * that silently stopped moving. A collector runs synchronously: one that
+   * returns a promise (an `async` function) fails the scrape with a
+   * `TypeError`, as its figures would lag a scrape behind.
    */
   collect(fn: () => void): () => void {
     if (typeof fn !== "function") {
@@ -156,9 +158,19 @@ export class MetricsRegistry {
 
   #families(): MetricFamily[] {
     const errors: unknown[] = [];
-    for (const { fn } of [...this.#collectors]) {
+    for (const entry of [...this.#collectors]) {
+      // One an earlier collector removed (an observatory closed mid-scrape) must not write again.
+      if (!this.#collectors.has(entry)) continue;
       try {
-        fn();
+        const result: unknown = entry.fn();
+        if (typeof (result as PromiseLike<unknown> | undefined)?.then === "function") {
+          // Its rejection is the scrape's error below, not an unhandled one that ends the process.
+          Promise.resolve(result).catch(() => {});
+          throw new TypeError(
+            "A metric collector returned a promise: collectors must run synchronously " +
+              "(read the figures kept up to date elsewhere), or their figures lag a scrape behind",
+          );
+        }
       } catch (error) {
         errors.push(error);
       }

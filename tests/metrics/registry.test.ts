@@ -161,6 +161,13 @@ describe("HistogramMetric", () => {
       ].join("\n"),
     );
     assert.throws(() => wait.observe(1, { limiter: "db" }), /a collector sets this label set/);
+    // Nor the other way: set() over recorded values would drop them (a false counter reset).
+    wait.observe(5, { limiter: "cache" });
+    assert.throws(
+      () => wait.set({ count: 1, sum: 5 }, { limiter: "cache" }),
+      /observe\(\) records this label set/,
+    );
+    assert.equal(wait.get({ limiter: "cache" })?.count, 1);
     assert.throws(() => wait.set({ count: 1.5, sum: 1 }, { limiter: "db" }), RangeError);
     assert.throws(() => wait.set({ count: 1, sum: 1, p50: -1 }, { limiter: "db" }), RangeError);
   });
@@ -268,6 +275,9 @@ describe("MetricsRegistry", () => {
       /not starting with __/,
     );
     throwsConfig(() => registry.gauge("g", "G.", ["a", "a"]), "labelNames.1", '"a"', /once/);
+    // deno-lint-ignore no-sparse-arrays
+    const holed = ["pool", , "outcome"] as string[];
+    throwsConfig(() => registry.gauge("g", "G.", holed), "labelNames.1", "undefined", /label name/);
     throwsConfig(() => registry.gauge("g", 3 as unknown as string), "help", "3", /string/);
   });
 
@@ -305,6 +315,33 @@ describe("MetricsRegistry", () => {
       throw new Error("another");
     });
     assert.throws(() => registry.snapshot(), AggregateError);
+  });
+
+  it("does not run a collector that an earlier one removed during the scrape", () => {
+    const registry = new MetricsRegistry();
+    const g = registry.gauge("g", "G.");
+    let stopSecond: () => void = () => {};
+    registry.collect(() => stopSecond()); // an observatory closed from a collector, say
+    stopSecond = registry.collect(() => g.set(1));
+    registry.prometheus();
+    assert.equal(g.get(), undefined, "the removed collector wrote nothing");
+  });
+
+  it("fails the scrape for a collector that returns a promise, not the process later", async () => {
+    const registry = new MetricsRegistry();
+    registry.collect(
+      (async () => {
+        await Promise.resolve();
+        throw new Error("backend down");
+      }) as () => void,
+    );
+    assert.throws(
+      () => registry.prometheus(),
+      (error: unknown) =>
+        error instanceof TypeError && /must run synchronously/.test(error.message),
+    );
+    // Its rejection was handled: an unhandled one would fail this test run.
+    await new Promise((resolve) => setTimeout(resolve, 0));
   });
 
   it("renders the same text whatever order metrics and label sets were created in", () => {
