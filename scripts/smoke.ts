@@ -30,14 +30,15 @@ const packed = execFileSync("npm", ["pack", "--silent", "--pack-destination", sc
   encoding: "utf8",
 }).trim().split("\n").at(-1)!;
 execFileSync("tar", ["-xzf", join(scratch, packed), "-C", modules], { stdio: "inherit" });
-renameSync(join(modules, "package"), join(modules, "headroom"));
+mkdirSync(join(modules, "@headroom"));
+renameSync(join(modules, "package"), join(modules, "@headroom", "headroom"));
 symlinkSync(join(root, "node_modules", "valibot"), join(modules, "valibot"), "dir");
 
 writeFileSync(
   join(scratch, "check.mjs"),
   `import assert from "node:assert/strict";
-import * as headroom from "headroom";
-import { createRuntimeAdapter as fromSubpath } from "headroom/runtime";
+import * as headroom from "@headroom/headroom";
+import { createRuntimeAdapter as fromSubpath } from "@headroom/headroom/runtime";
 
 const adapter = headroom.createRuntimeAdapter();
 const cpu = adapter.cpu();
@@ -62,20 +63,20 @@ console.log(\`headroom on node \${process.version}: \${cpu.effective} CPUs (quot
 );
 writeFileSync(
   join(scratch, "w.mjs"),
-  `import { defineWorker } from "headroom/worker";\ndefineWorker({ inc: (x) => x + 1 });\n`,
+  `import { defineWorker } from "@headroom/headroom/worker";\ndefineWorker({ inc: (x) => x + 1 });\n`,
 );
 const node = systemNode();
 execFileSync(node, [join(scratch, "check.mjs")], { cwd: scratch, stdio: "inherit" });
 
 writeFileSync(
   join(scratch, "consumer.ts"),
-  `import { ConfigError, createRuntimeAdapter, type CpuInfo, type RuntimeAdapter } from "headroom";
+  `import { ConfigError, createRuntimeAdapter, type CpuInfo, type RuntimeAdapter } from "@headroom/headroom";
 const adapter: RuntimeAdapter = createRuntimeAdapter({ rounding: "ceil" });
 const cpu: CpuInfo = adapter.cpu();
 const effective: number = cpu.effective;
 const error: ConfigError | undefined = undefined;
-import { WorkerPool, type PoolStats } from "headroom";
-import { defineWorker } from "headroom/worker";
+import { WorkerPool, type PoolStats } from "@headroom/headroom";
+import { defineWorker } from "@headroom/headroom/worker";
 defineWorker({ inc: (x: number): number => x + 1 });
 const pool = new WorkerPool({ worker: new URL("./w.mjs", import.meta.url) });
 const stats: PoolStats = pool.stats();

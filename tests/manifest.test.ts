@@ -30,8 +30,10 @@ describe("manifests", () => {
     }
   });
 
-  it("name the package headroom on npm and @headroom/headroom on JSR", () => {
-    assert.equal(npm["name"], "headroom");
+  it("name the package @headroom/headroom on npm and JSR, so imports read the same on both", () => {
+    // "headroom" on npm is someone else's placeholder.
+    assert.equal(npm["name"], "@headroom/headroom");
     assert.equal(jsr["name"], "@headroom/headroom");
+    assert.deepEqual(npm["publishConfig"], { access: "public" }, "a scoped package is public");
   });
 });

@@ -4,7 +4,7 @@ export interface ConfigIssue {
   readonly path: string;
   /**
    * What was expected: the schema's own message where it was given one, for example
-   * `a URL (use new URL('./worker.ts', import.meta.url))`, else valibot's words, for example
+   * `a URL (use workerUrl('./worker.ts', import.meta.url))`, else valibot's words, for example
    * `>=1`, `number` or `finite`.
    */
   readonly expected: string;

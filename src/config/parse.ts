@@ -32,7 +32,7 @@ function parts(schema: unknown): SchemaParts | undefined {
 /**
  * The message given to `schema` or to a schema or format action inside it (a union's option, a
  * pipe's step, an optional's wrapped schema): what the field takes, as the schema's author put
- * it, for example "a URL (use new URL('./worker.ts', import.meta.url))". Checks are left out:
+ * it, for example "a URL (use workerUrl('./worker.ts', import.meta.url))". Checks are left out:
  * their messages state one rule, not what the field is.
  */
 function ownMessage(schema: unknown): string | undefined {

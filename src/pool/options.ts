@@ -103,7 +103,7 @@ const mb = v.optional(v.pipe(v.number(), v.finite(), v.gtValue(0)));
 const schema = v.strictObject({
   worker: v.union([
     v.instance(URL),
-    v.pipe(v.string(), v.url("a URL (use new URL('./worker.ts', import.meta.url))")),
+    v.pipe(v.string(), v.url("a URL (use workerUrl('./worker.ts', import.meta.url))")),
   ]),
   minWorkers: v.optional(count),
   maxWorkers: v.optional(positiveCount),

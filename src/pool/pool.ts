@@ -641,7 +641,16 @@ export class WorkerPool extends EventTarget {
       message: (data) => this.#onMessage(slot, data as unknown[]),
       error: (error) =>
         this.#crash(slot, `the worker threw ${error.name}: ${error.message}`, error),
-      exit: (code) => this.#crash(slot, `the worker exited with code ${code}`, undefined, code),
+      exit: (code) =>
+        this.#crash(
+          slot,
+          // A module that loads and ends with nothing listening exits 0 before the handshake.
+          !slot.ready && code === 0
+            ? "the worker exited with code 0 before it answered: does its module call defineWorker()?"
+            : `the worker exited with code ${code}`,
+          undefined,
+          code,
+        ),
     });
     if (!this.#refed) worker.unref();
     // Inline tasks run on this very thread: never lower its priority.

@@ -54,7 +54,7 @@ describe("parseOptions()", () => {
   });
 
   it("says what a field takes in its schema's own words where the schema gives them", () => {
-    const expects = "a URL (use new URL('./worker.ts', import.meta.url))";
+    const expects = "a URL (use workerUrl('./worker.ts', import.meta.url))";
     const worker = v.strictObject({
       worker: v.union([v.instance(URL), v.pipe(v.string(), v.url(expects))]),
       size: v.optional(v.pipe(v.number(), v.minValue(1))),
@@ -88,7 +88,7 @@ describe("parseOptions()", () => {
   });
 
   it("says a missing required field is required, and what it takes", () => {
-    const expects = "a URL (use new URL('./worker.ts', import.meta.url))";
+    const expects = "a URL (use workerUrl('./worker.ts', import.meta.url))";
     const schemaWithUrl = v.strictObject({
       worker: v.union([v.instance(URL), v.pipe(v.string(), v.url(expects))]),
       limit: v.pipe(v.number(), v.minValue(1)),
@@ -108,7 +108,7 @@ describe("parseOptions()", () => {
 
   it("tells a WorkerPool given a path, or no worker, to pass a URL", () => {
     const adapter = createFakeAdapter();
-    const hint = /expected a URL \(use new URL\('\.\/worker\.ts', import\.meta\.url\)\)/;
+    const hint = /expected a URL \(use workerUrl\('\.\/worker\.ts', import\.meta\.url\)\)/;
     for (const worker of ["./hash-worker.mjs", "/tmp/hash-worker.mjs"]) {
       assert.throws(() => new WorkerPool({ worker, adapter }), (error: unknown) => {
         assert.ok(error instanceof ConfigError);

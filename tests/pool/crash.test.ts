@@ -175,6 +175,23 @@ describe("WorkerPool worker crashes", () => {
     }
   });
 
+  it("asks whether the module calls defineWorker() when its worker ends before answering", async () => {
+    const pool = new WorkerPool({
+      worker: new URL("./support/no-define-worker.ts", import.meta.url),
+      maxWorkers: 1,
+    });
+    try {
+      const result = await outcome(within(pool.run("inc", 1), 20_000));
+      assert.ok(!result.ok && result.error instanceof WorkerCrashedError, JSON.stringify(result));
+      assert.match(
+        result.error.message,
+        /exited with code 0 before it answered: does its module call defineWorker\(\)\?/,
+      );
+    } finally {
+      await pool.close({ force: true });
+    }
+  });
+
   it("fails to start a worker whose module calls defineWorker() twice, saying so", async () => {
     const twice = new URL("./support/twice-worker.ts", import.meta.url);
     for (const inline of [false, true]) {

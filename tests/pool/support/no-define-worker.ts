@@ -1,0 +1,2 @@
+// A worker module that forgets to call defineWorker(): it loads, has nothing to wait for, and ends.
+export {};
