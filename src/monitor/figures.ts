@@ -23,15 +23,17 @@ export type Figure = { readonly value: number; readonly reason?: undefined } | {
 
 /**
  * The CPUs a process may use, unrounded: the least of its affinity, the
- * cpuset and the CPU quota; `effective` when none of them is known. A
- * container with half a CPU that uses it all is at 100 %, not 50 %.
+ * cpuset and the CPU quota, so a container with half a CPU that uses it all
+ * is at 100 %, not 50 %. It is never more than `effective` but for the
+ * fraction of a quota that rounding took off: an adapter that plans for
+ * fewer CPUs than it could use is measured against those.
  */
 export function cpuCapacity(cpu: CpuInfo): number {
   let least = Infinity;
   for (const n of [cpu.affinity, cpu.cpuset, cpu.quota]) {
     if (n !== undefined && n > 0 && n < least) least = n;
   }
-  return least === Infinity ? cpu.effective : least;
+  return Math.min(least, Math.max(cpu.effective, cpu.quota ?? 0));
 }
 
 /**

@@ -15,7 +15,7 @@ import type { CpuTimeRead } from "./figures.ts";
 import { LoopDelaySampler } from "./loop-delay.ts";
 import { intervalSchema, resolveMonitorOptions } from "./options.ts";
 import type { ResolvedMonitorOptions, ResourceMonitorOptions } from "./options.ts";
-import { CALM_PRESSURE, classifyPressure } from "./pressure-level.ts";
+import { CALM_PRESSURE, classifyPressure, HOLD_UNREAD } from "./pressure-level.ts";
 import type { PressureState } from "./pressure-level.ts";
 import type {
   LoopDelaySample,
@@ -24,6 +24,7 @@ import type {
   ResourceSample,
   ThrottlingSample,
 } from "./sample.ts";
+import { PRESSURE_SIGNALS } from "./thresholds.ts";
 import type { PressureLevel } from "./thresholds.ts";
 import { orderedDispatch, subscribe } from "../internal/events.ts";
 
@@ -146,6 +147,9 @@ export class ResourceMonitor extends EventTarget {
       this.#throttling = undefined;
       this.#cpuAverage.reset();
       this.#memoryAverage.reset();
+      // A signal with no reading yet (CPU % needs two samples) holds no level from before.
+      const spent = Object.fromEntries(PRESSURE_SIGNALS.map((name) => [name, HOLD_UNREAD]));
+      this.#pressure = { ...this.#pressure, unread: spent };
     }
     this.#loopDelay?.start();
     this.#schedule();
@@ -318,7 +322,8 @@ export class ResourceMonitor extends EventTarget {
   #refreshCpu(cpu: CpuInfo, time: number): void {
     const before = this.#cpu?.throttling;
     const after = cpu.throttling;
-    if (after === undefined) this.#throttling = undefined;
+    // After a clock that stepped back there is no window to take a rate over: start afresh.
+    if (after === undefined || time <= this.#cpuReadAt) this.#throttling = undefined;
     else if (before !== undefined) {
       this.#throttling = throttlingBetween(before, after, time - this.#cpuReadAt);
     }

@@ -17,8 +17,8 @@ export interface FakeMachine {
   /** What `name` reports (default `"unknown"`). */
   name: RuntimeName;
   /**
-   * CPU figures as set; `affinity` falls back to `logical`, then 1, and `effective` is derived
-   * unless set.
+   * CPU figures as set; `affinity` falls back to `logical`, then `effective`, then 1, and
+   * `effective` is derived unless set.
    */
   cpu: Scripted<CpuInfo>;
   /** Memory figures, returned as set. */
@@ -80,7 +80,7 @@ export function createFakeAdapter(initial: Partial<FakeMachine> = {}): FakeAdapt
     cpu(): CpuInfo {
       check();
       const c = machine.cpu;
-      const affinity = c.affinity ?? c.logical ?? 1;
+      const affinity = c.affinity ?? c.logical ?? c.effective ?? 1;
       const cpuset = c.cpuset;
       const quota = c.quota;
       return {

@@ -105,6 +105,17 @@ describe("ResourceMonitor CPU", () => {
     assert.equal(sample.cpuPercent, 40, "1 of 2.5 CPUs, not 1 of the 2 whole ones");
   });
 
+  it("measures CPU % against effective CPUs an adapter plans for below its affinity", () => {
+    for (const cpu of [{ effective: 4 }, { affinity: 8, effective: 4 }]) {
+      const { time, adapter, monitor } = setup({ cpu, cpuTime: 0 });
+      monitor.sample();
+      time.advance(1000);
+      adapter.machine.cpuTime = 2_000_000; // two CPU-seconds in one second
+      const sample = monitor.sample();
+      assert.deepEqual([sample.cpus, sample.cpuPercent], [4, 50], JSON.stringify(cpu));
+    }
+  });
+
   it("reads a small quota used in full as 100 %, not as a share of one CPU", () => {
     const { time, adapter, monitor } = setup({ cpu: { affinity: 8, quota: 0.5 }, cpuTime: 0 });
     monitor.sample();
@@ -170,6 +181,34 @@ describe("ResourceMonitor CPU", () => {
     assert.equal(monitor.latest!.cpuPercent, 0);
     assert.equal(monitor.level, "none");
     monitor.stop();
+  });
+
+  it("holds no level from before a restart while CPU % waits for its second sample", () => {
+    const { time, adapter, monitor } = setup({ cpu: { affinity: 1 }, cpuTime: 0 }, {
+      halfLifeMs: 0,
+      thresholds: { cpuPercent: true },
+    });
+    monitor.start();
+    adapter.machine.cpuTime = 1_000_000; // busy for the next second: critical
+    time.advance(1000);
+    assert.equal(monitor.level, "critical");
+    monitor.stop();
+    time.advance(3_600_000);
+    monitor.start(); // an idle hour later: no CPU % yet
+    assert.equal(monitor.latest!.cpuPercent, undefined);
+    assert.equal(monitor.level, "none", monitor.latest!.reasons.join("; "));
+    monitor.stop();
+  });
+
+  it("takes no throttling rate across a clock that stepped back", () => {
+    let now = 3_600_000;
+    const throttling = { periods: 100, throttled: 0, throttledUsec: 0 };
+    const adapter = createFakeAdapter({ cpu: { affinity: 2, throttling } });
+    const monitor = new ResourceMonitor({ adapter, clock: () => now, limitRefreshMs: 1000 });
+    monitor.sample();
+    adapter.machine.cpu.throttling = { periods: 200, throttled: 50, throttledUsec: 5000 };
+    now = 10_000;
+    assert.equal(monitor.sample().throttling, undefined);
   });
 
   it("reports throttling deltas between two cpu() reads", () => {

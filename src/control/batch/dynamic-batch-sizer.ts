@@ -310,11 +310,16 @@ export class DynamicBatchSizer extends EventTarget {
     op.durationMs += durationMs;
     if (durationMs > op.options.budgetMs) op.overBudget++;
     const before = op.policy.current;
-    // Hill-climb judges its own size by how long batches take: one the monitor's cap made
-    // smaller says nothing about it (quick, it would step up and jump there once the cap lifts).
-    const capped = op.options.mode === "hill-climb" && op.size !== before.size;
+    // Hill-climb judges its own size by how long batches take. A batch the monitor's cap made
+    // smaller counts as one of that size, its time scaled per item: taken as it is, a quick
+    // capped batch made it climb, and jump there once the cap lifted.
+    const capped = op.options.mode === "hill-climb" && op.size < before.size && items > 0 &&
+      items < before.size;
+    const fed = capped
+      ? { items: before.size, durationMs: (durationMs * before.size) / items, now }
+      : { items, durationMs, now };
     // A batch the policy learns nothing from (0 items) leaves its proposal, probe or not, in force.
-    const proposed = !capped && op.policy.record({ items, durationMs, now }) !== before;
+    const proposed = op.policy.record(fed) !== before;
     // Silence is measured to the clock, not to when the batch says it ended.
     this.#checkStale(Math.max(now, this.#options.clock()));
     this.#apply(op, now, proposed);

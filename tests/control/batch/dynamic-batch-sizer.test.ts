@@ -513,6 +513,27 @@ describe("DynamicBatchSizer", () => {
     assert.equal(sizer.size("chunks"), before, "back to the size it had, not stepped up meanwhile");
   });
 
+  it("lets hill-climb step down on slow batches the cap made smaller", () => {
+    let t = 0;
+    const sizer = new DynamicBatchSizer({ clock: () => t });
+    sizer.register("chunks", {
+      mode: "hill-climb",
+      minSize: 8,
+      maxSize: 512,
+      initialSize: 64,
+      defaultSize: 32,
+      cooldownMs: 0,
+      hillClimb: { window: 2, highMs: 5, lowMs: 0.5, step: 8 },
+    });
+    sizer.observe({ ...loadSample(95, t), level: "high", reasons: ["cpu 95%"] });
+    for (let i = 0; i < 200; i++) {
+      const items = sizer.size("chunks");
+      t += 1;
+      sizer.record("chunks", { items, durationMs: 1.25 * items }); // 40 ms at the cap of 32
+    }
+    assert.equal(sizer.size("chunks"), 8, "down to minSize, below the cap, as batches say");
+  });
+
   it("announces changes in order, and the planned size, when a listener reads the sizer", () => {
     let t = 0;
     const monitor = new ScriptedMonitor();
