@@ -484,53 +484,54 @@ describe("DynamicBatchSizer", () => {
     assert.match(sizer.stats("job").reason, /monitor failed: gone: capped at default size 25/);
   });
 
-  it("does not let hill-climb learn from batches the monitor's cap made smaller", () => {
+  /**
+   * A hill-climb operation stepping 8 items within 8..512, on a manual clock; `run(n, msPerItem)`
+   * records n batches of the size it hands out.
+   */
+  function hillClimber(sizes: { initialSize?: number; defaultSize: number }) {
     let t = 0;
     const sizer = new DynamicBatchSizer({ clock: () => t });
     sizer.register("chunks", {
       mode: "hill-climb",
       minSize: 8,
       maxSize: 512,
-      defaultSize: 16,
+      ...sizes,
       cooldownMs: 0,
       hillClimb: { window: 2, highMs: 5, lowMs: 0.5, step: 8 },
     });
-    const run = (n: number): void => {
+    const run = (n: number, msPerItem: number): void => {
       for (let i = 0; i < n; i++) {
         const items = sizer.size("chunks");
         t += 1;
-        sizer.record("chunks", { items, durationMs: 0.02 * items }); // 25..250 items fit 0.5..5 ms
+        sizer.record("chunks", { items, durationMs: msPerItem * items });
       }
     };
-    sizer.observe(loadSample(50, t));
-    run(8);
+    const pressure = (level: "high" | "none"): void =>
+      sizer.observe(
+        level === "high"
+          ? { ...loadSample(95, t), level: "high", reasons: ["cpu 95%"] }
+          : loadSample(50, t),
+      );
+    return { sizer, run, pressure };
+  }
+
+  it("does not let hill-climb climb on the quick batches the monitor's cap made smaller", () => {
+    const { sizer, run, pressure } = hillClimber({ defaultSize: 16 });
+    pressure("none");
+    run(8, 0.02); // 25..250 items fit 0.5..5 ms
     const before = sizer.size("chunks");
     assert.ok(before > 16, `climbed to ${before}`);
-    sizer.observe({ ...loadSample(95, t), level: "high", reasons: ["cpu 95%"] });
-    run(200); // at the cap of 16 items every batch is quick
+    pressure("high");
+    run(200, 0.02); // at the cap of 16 items every batch is quick
     assert.equal(sizer.size("chunks"), 16);
-    sizer.observe(loadSample(50, t));
+    pressure("none");
     assert.equal(sizer.size("chunks"), before, "back to the size it had, not stepped up meanwhile");
   });
 
   it("lets hill-climb step down on slow batches the cap made smaller", () => {
-    let t = 0;
-    const sizer = new DynamicBatchSizer({ clock: () => t });
-    sizer.register("chunks", {
-      mode: "hill-climb",
-      minSize: 8,
-      maxSize: 512,
-      initialSize: 64,
-      defaultSize: 32,
-      cooldownMs: 0,
-      hillClimb: { window: 2, highMs: 5, lowMs: 0.5, step: 8 },
-    });
-    sizer.observe({ ...loadSample(95, t), level: "high", reasons: ["cpu 95%"] });
-    for (let i = 0; i < 200; i++) {
-      const items = sizer.size("chunks");
-      t += 1;
-      sizer.record("chunks", { items, durationMs: 1.25 * items }); // 40 ms at the cap of 32
-    }
+    const { sizer, run, pressure } = hillClimber({ initialSize: 64, defaultSize: 32 });
+    pressure("high");
+    run(200, 1.25); // 40 ms at the cap of 32
     assert.equal(sizer.size("chunks"), 8, "down to minSize, below the cap, as batches say");
   });
 
