@@ -66,7 +66,13 @@ export class Observatory extends EventTarget {
     this.#keep = o.keepDecisions;
     this.#entries = componentEntries(o.components);
     const share = shareRegistry(o.registry, published(this.#entries, o.components));
-    this.#metrics = observedMetrics(o.registry, o.components, share);
+    try {
+      this.#metrics = observedMetrics(o.registry, o.components, share);
+    } catch (error) {
+      // A metric name the registry holds otherwise: no observatory opened, so nothing stays claimed.
+      share.release();
+      throw error;
+    }
     this.#cleanups.push(o.registry.collect(this.#metrics.refresh));
     for (const entry of this.#entries) {
       const id = componentId(entry);

@@ -173,6 +173,23 @@ describe("observe() metrics", () => {
     }
   });
 
+  it("claims nothing when its metrics clash with the registry's own", () => {
+    const registry = new MetricsRegistry();
+    registry.gauge("batch_size", "The app's own.", ["x"]);
+    const clash = (error: unknown): boolean =>
+      error instanceof ConfigError && /headroom_batch_size/.test(error.message) &&
+      !/another open Observatory/.test(error.message);
+    assert.throws(
+      () => observe({ limiters: { db: new AdaptiveLimiter({ limit: 4 }) }, registry }),
+      clash,
+    );
+    // No observatory opened, so another limiter may take the name: the error is the same clash.
+    assert.throws(
+      () => observe({ limiters: { db: new AdaptiveLimiter({ limit: 8 }) }, registry }),
+      clash,
+    );
+  });
+
   it("publishes limiter, batch sizer, brake, breaker and monitor figures", async () => {
     const { adapter, monitor, limiter, sizer, brake, breaker, observatory, advance, time, done } =
       setup();
