@@ -92,6 +92,15 @@ function reason(signal: PressureSignal, value: number, level: ThresholdLevel, t:
 }
 
 /**
+ * `state` with every signal's hold used up: a signal with no reading next
+ * time keeps no level from it (for a monitor started again after a stop).
+ */
+export function withoutHolds(state: PressureState): PressureState {
+  const unread = Object.fromEntries(PRESSURE_SIGNALS.map((name) => [name, HOLD_UNREAD]));
+  return { ...state, unread };
+}
+
+/**
  * Classifies readings into a pressure level with hysteresis, so a value that
  * wavers between a level's `enter` and `leave` does not flap. Each signal
  * climbs straight to the highest level whose `enter` it reaches and only steps

@@ -15,7 +15,7 @@ import type { CpuTimeRead } from "./figures.ts";
 import { LoopDelaySampler } from "./loop-delay.ts";
 import { intervalSchema, resolveMonitorOptions } from "./options.ts";
 import type { ResolvedMonitorOptions, ResourceMonitorOptions } from "./options.ts";
-import { CALM_PRESSURE, classifyPressure, HOLD_UNREAD } from "./pressure-level.ts";
+import { CALM_PRESSURE, classifyPressure, withoutHolds } from "./pressure-level.ts";
 import type { PressureState } from "./pressure-level.ts";
 import type {
   LoopDelaySample,
@@ -24,7 +24,6 @@ import type {
   ResourceSample,
   ThrottlingSample,
 } from "./sample.ts";
-import { PRESSURE_SIGNALS } from "./thresholds.ts";
 import type { PressureLevel } from "./thresholds.ts";
 import { orderedDispatch, subscribe } from "../internal/events.ts";
 
@@ -148,8 +147,7 @@ export class ResourceMonitor extends EventTarget {
       this.#cpuAverage.reset();
       this.#memoryAverage.reset();
       // A signal with no reading yet (CPU % needs two samples) holds no level from before.
-      const spent = Object.fromEntries(PRESSURE_SIGNALS.map((name) => [name, HOLD_UNREAD]));
-      this.#pressure = { ...this.#pressure, unread: spent };
+      this.#pressure = withoutHolds(this.#pressure);
     }
     this.#loopDelay?.start();
     this.#schedule();

@@ -1,7 +1,7 @@
 import { connectParent } from "../runtime/parent.ts";
 import { createExecutor, type TaskHandlers } from "./executor.ts";
 import { OP_EXITING } from "./protocol.ts";
-import { registerInline } from "./inline.ts";
+import { CALL_ONCE, registerInline } from "./inline.ts";
 
 /** Whether `defineWorker()` has connected this worker thread to its pool. */
 let connected = false;
@@ -47,10 +47,7 @@ export function defineWorker(handlers: TaskHandlers): void {
   }
   // A second executor on the same thread would run every task twice.
   if (connected) {
-    throw new TypeError(
-      "defineWorker() was already called in this worker: call it once, with every handler " +
-        "(to combine modules, export their handler objects and pass defineWorker({ ...a, ...b }))",
-    );
+    throw new TypeError(`defineWorker() was already called in this worker: ${CALL_ONCE}`);
   }
   connected = true;
   const execute = createExecutor(handlers, (message, list) => parent.postMessage(message, list));

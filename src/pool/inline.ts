@@ -10,6 +10,10 @@ const loaded = new Map<string, Promise<TaskHandlers>>();
 // which holds only while no other worker module is being imported: imports go one at a time.
 let loading: Promise<unknown> = Promise.resolve();
 
+/** How to combine the handlers of several modules, for errors about a second `defineWorker()`. */
+export const CALL_ONCE: string = "call it once, with every handler " +
+  "(to combine modules, export their handler objects and pass defineWorker({ ...a, ...b }))";
+
 /** Called by `defineWorker` when it runs on a thread that is not a worker. */
 export function registerInline(handlers: TaskHandlers): void {
   defined.push(handlers);
@@ -32,8 +36,7 @@ function load(url: URL): Promise<TaskHandlers> {
         throw new TypeError(
           `Cannot run ${url.href} inline: defineWorker() was called ${
             defined.length - before
-          } times when it was imported; call it once, with every handler ` +
-            "(to combine modules, export their handler objects and pass defineWorker({ ...a, ...b }))",
+          } times when it was imported; ${CALL_ONCE}`,
         );
       }
       return found;

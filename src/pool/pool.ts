@@ -500,25 +500,23 @@ export class WorkerPool extends EventTarget {
     let message: unknown[] = [OP_RUN, hold];
     let tasks: Task[] = [];
     let posted = 0;
+    const sendSoFar = (transfer?: Transferable[]): void => {
+      this.#send(slot, message, transfer, tasks);
+      message = [OP_RUN, hold];
+      tasks = [];
+    };
     for (; posted < n; posted++) {
       const task = this.#queue.shift();
       if (task === undefined) break;
-      if (task.transfer === undefined || task.transfer.length === 0) {
-        this.#postOne(slot, task, message, tasks);
-        continue;
-      }
       // A runtime may detach what a failed post was to move before it finds what cannot be
       // cloned (Deno does): a task that moves memory goes alone, after those before it, so a
       // bad payload beside it cannot cost it its memory.
-      if (tasks.length > 0) this.#send(slot, message, undefined, tasks);
-      message = [OP_RUN, hold];
-      tasks = [];
-      const alone: Task[] = [];
-      const own: unknown[] = [OP_RUN, hold];
-      this.#postOne(slot, task, own, alone);
-      this.#send(slot, own, [...task.transfer], alone);
+      const moves = task.transfer !== undefined && task.transfer.length > 0;
+      if (moves && tasks.length > 0) sendSoFar();
+      this.#postOne(slot, task, message, tasks);
+      if (moves) sendSoFar([...task.transfer!]);
     }
-    if (tasks.length > 0) this.#send(slot, message, undefined, tasks);
+    if (tasks.length > 0) sendSoFar();
     return posted;
   }
 
@@ -888,19 +886,19 @@ export class WorkerPool extends EventTarget {
   #armGrace(slot: WorkerSlot): void {
     if (slot.graceTimer !== undefined || slot.dead) return;
     // One timer per worker, for the cancelled task due first; each task is checked at its own time.
+    // Cancelled and still running: a task that finished has stopped, its result waiting
+    // behind the worker's current task.
+    const unstopped = (task: Task): boolean => task.state === SETTLED && !slot.finished(task);
     let first = Infinity;
     for (const task of slot.inflight.values()) {
-      if (task.state === SETTLED && task.stopBy < first && !slot.finished(task)) {
-        first = task.stopBy;
-      }
+      if (unstopped(task) && task.stopBy < first) first = task.stopBy;
     }
     if (first === Infinity) return;
     slot.graceTimer = unrefTimer(setTimeout(() => {
       slot.graceTimer = undefined;
       const t = now();
       for (const task of slot.inflight.values()) {
-        // A task that finished has stopped: its result waits behind the worker's current task.
-        if (task.state === SETTLED && task.stopBy <= t && !slot.finished(task)) {
+        if (unstopped(task) && task.stopBy <= t) {
           this.#crash(
             slot,
             `the worker was replaced because task "${task.name}" did not stop within ` +

@@ -115,19 +115,10 @@ export function resolveHeadroomOptions(input: unknown): ResolvedHeadroomOptions 
   if (o.shrinkAbove <= o.growBelow) {
     // Name the field that was given: with shrinkAbove left at its default, growBelow is the one.
     const given = (input as { shrinkAbove?: unknown } | undefined)?.shrinkAbove !== undefined;
-    throw given
-      ? fieldError(
-        "headroomLimit() options",
-        "shrinkAbove",
-        o.shrinkAbove,
-        `more than growBelow (${o.growBelow})`,
-      )
-      : fieldError(
-        "headroomLimit() options",
-        "growBelow",
-        o.growBelow,
-        `less than shrinkAbove (${o.shrinkAbove}, its default)`,
-      );
+    const [field, value, expected] = given
+      ? ["shrinkAbove", o.shrinkAbove, `more than growBelow (${o.growBelow})`]
+      : ["growBelow", o.growBelow, `less than shrinkAbove (${o.shrinkAbove}, its default)`];
+    throw fieldError("headroomLimit() options", field, value, expected);
   }
   return {
     ...o,

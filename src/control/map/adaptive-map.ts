@@ -225,6 +225,9 @@ async function drive<T, R>(
     }
   };
 
+  const acquire = o.partition === undefined
+    ? { signal, maxWaitMs: o.maxWaitMs }
+    : { signal, maxWaitMs: o.maxWaitMs, partition: o.partition };
   let exhausted = false;
   let stalled = false; // stopped while the source was still producing its next item
   try {
@@ -243,9 +246,6 @@ async function drive<T, R>(
         break;
       }
       if (failure !== undefined) break;
-      const acquire = o.partition === undefined
-        ? { signal, maxWaitMs: o.maxWaitMs }
-        : { signal, maxWaitMs: o.maxWaitMs, partition: o.partition };
       const permit = await limiter.acquire(acquire);
       if (failure !== undefined) {
         permit.release("ignore");
