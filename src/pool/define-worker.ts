@@ -1,6 +1,6 @@
 import { connectParent } from "../runtime/parent.ts";
 import { createExecutor, type TaskHandlers } from "./executor.ts";
-import { OP_EXITING } from "./protocol.ts";
+import { OP_EXITING, OP_HELLO } from "./protocol.ts";
 import { CALL_ONCE, registerInline } from "./inline.ts";
 
 /** Whether `defineWorker()` has connected this worker thread to its pool. */
@@ -8,9 +8,11 @@ let connected = false;
 
 /**
  * Declares the tasks a worker file can run. Call it once, at the top level
- * of the worker module. The same file runs as a Node `worker_threads` worker
- * and as a module Web Worker (Deno, Bun, browsers); imported on the main
- * thread (a pool with `inline: true`) it hands its handlers to the pool.
+ * of the worker module; it may follow a top-level `await` (to load a model
+ * or a configuration, say): the pool sends tasks once it has run. The same
+ * file runs as a Node `worker_threads` worker and as a module Web Worker
+ * (Deno, Bun, browsers); imported on the main thread (a pool with
+ * `inline: true`) it hands its handlers to the pool.
  *
  * A handler gets the payload passed to `pool.run()` and a context whose
  * `signal` aborts when the caller cancels the task. Whatever it returns, or
@@ -53,4 +55,5 @@ export function defineWorker(handlers: TaskHandlers): void {
   const execute = createExecutor(handlers, (message, list) => parent.postMessage(message, list));
   parent.beforeClose((code) => parent.postMessage([OP_EXITING, code]));
   parent.onMessage(execute);
+  parent.postMessage([OP_HELLO]);
 }

@@ -1,6 +1,6 @@
 import type { WorkerHandlers, WorkerLike } from "../runtime/types.ts";
 import { createExecutor, type TaskHandlers } from "./executor.ts";
-import { OP_INIT } from "./protocol.ts";
+import { OP_HELLO, OP_INIT } from "./protocol.ts";
 import type { Transferable } from "../runtime/types.ts";
 
 // Handlers defined on this thread, in the order their modules ran.
@@ -76,6 +76,7 @@ export function spawnInlineWorker(url: URL): WorkerLike {
       // from a worker fails here too, and handler and caller never share an object.
       execute = createExecutor(found, (message, transfer) => deliver(copy(message, transfer)));
       for (const message of pending.splice(0)) execute(message);
+      deliver([OP_HELLO]);
     },
     (error: unknown) => {
       if (stopped) return;

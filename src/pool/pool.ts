@@ -24,6 +24,7 @@ import {
   FLUSH_MS,
   OP_CANCEL,
   OP_EXITING,
+  OP_HELLO,
   OP_INIT,
   OP_READY,
   OP_RESULTS,
@@ -651,8 +652,6 @@ export class WorkerPool extends EventTarget {
         ),
     });
     if (!this.#refed) worker.unref();
-    // Inline tasks run on this very thread: never lower its priority.
-    worker.postMessage([OP_INIT, claims, o.inline ? 0 : o.niceIncrement]);
     return true;
   }
 
@@ -661,6 +660,15 @@ export class WorkerPool extends EventTarget {
     switch (data[0]) {
       case OP_RESULTS:
         this.#onResults(slot, data);
+        break;
+      case OP_HELLO:
+        if (slot.ready) break; // one handshake per worker
+        // Inline tasks run on this very thread: never lower its priority.
+        slot.worker.postMessage([
+          OP_INIT,
+          slot.claims,
+          this.#options.inline ? 0 : this.#options.niceIncrement,
+        ]);
         break;
       case OP_READY:
         if (slot.ready) break; // one handshake per worker

@@ -14,7 +14,10 @@
  * @module
  */
 
-/** pool → worker: `[INIT, claims: Int32Array | undefined, niceIncrement: number]`. */
+/**
+ * pool → worker: `[INIT, claims: Int32Array | undefined, niceIncrement: number]`,
+ * in answer to the worker's HELLO.
+ */
 export const OP_INIT = 0;
 /**
  * pool → worker: `[RUN, holdMs, id, slot, name, payload, id, slot, name, payload, …]`.
@@ -31,6 +34,13 @@ export const OP_RESULTS = 4;
 
 /** worker → pool: `[EXITING, code]`: the worker is closing itself. */
 export const OP_EXITING = 5;
+/**
+ * worker → pool: `[HELLO]`: `defineWorker()` ran and the worker listens. A
+ * message posted to a module Web Worker before its module has run (one with
+ * a top-level `await` before `defineWorker()`) reaches no listener and is
+ * lost on Deno and Bun, so the worker speaks first.
+ */
+export const OP_HELLO = 6;
 
 /** How long a worker holds results back while the backlog is shallow. */
 export const FLUSH_MS = 2;

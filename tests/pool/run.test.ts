@@ -5,7 +5,7 @@ import { TaskError } from "../../src/pool/errors.ts";
 import { WorkerPool } from "../../src/pool/pool.ts";
 import { createFakeAdapter } from "../../src/runtime/fake.ts";
 import { createRuntimeAdapter } from "../../src/runtime/detect.ts";
-import { outcome, testPool, workerFile } from "./support/helpers.ts";
+import { outcome, testPool, within, workerFile } from "./support/helpers.ts";
 
 describe("WorkerPool.run()", () => {
   it("returns the handler's result, many at once, in order", async () => {
@@ -16,6 +16,20 @@ describe("WorkerPool.run()", () => {
     assert.equal(stats.completed, 2000);
     assert.equal(stats.pending, 0);
     assert.equal(stats.runTime.count, 2000);
+  });
+
+  it("runs tasks on a worker module that awaits before calling defineWorker()", async () => {
+    // A handshake posted as the worker started was lost on Deno and Bun: the pool waited forever.
+    const worker = new URL("./support/await-first-worker.ts", import.meta.url);
+    for (const inline of [false, true]) {
+      const pool = new WorkerPool({ worker, maxWorkers: 2, inline });
+      try {
+        const results = await within(Promise.all([pool.run("inc", 1), pool.run("inc", 2)]), 20_000);
+        assert.deepEqual(results, [2, 3], `inline ${inline}`);
+      } finally {
+        await pool.close({ force: true });
+      }
+    }
   });
 
   it("rejects with TaskError keeping the worker's error name, message, data and stack", async () => {
