@@ -1,14 +1,18 @@
 import { Deque } from "../internal/deque.ts";
+import { MinHeap } from "../internal/min-heap.ts";
 import { QUEUED, type Task } from "./task.ts";
 
 /** Tasks by priority: highest first, FIFO within a priority. */
 class Lanes {
   readonly #byPriority = new Map<number, Deque<Task>>();
-  /** Priorities present, highest first. */
-  #priorities: number[] = [];
+  /**
+   * Priorities present, keyed by their negation so the highest comes first: a
+   * heap, so that many distinct priorities (deadlines, say) cost log n each.
+   */
+  readonly #priorities = new MinHeap();
 
   get empty(): boolean {
-    return this.#priorities.length === 0;
+    return this.#priorities.size === 0;
   }
 
   add(task: Task, front: boolean): void {
@@ -16,33 +20,32 @@ class Lanes {
     if (deque === undefined) {
       deque = new Deque();
       this.#byPriority.set(task.priority, deque);
-      let i = 0;
-      while (i < this.#priorities.length && this.#priorities[i]! > task.priority) i++;
-      this.#priorities.splice(i, 0, task.priority);
+      this.#priorities.push(-task.priority, 0);
     }
     if (front) deque.unshift(task);
     else deque.push(task);
   }
 
   shift(): Task | undefined {
-    const priority = this.#priorities[0];
-    if (priority === undefined) return undefined;
+    if (this.#priorities.size === 0) return undefined;
+    const priority = -this.#priorities.minKey;
     const deque = this.#byPriority.get(priority)!;
     const task = deque.shift();
     if (deque.length === 0) {
       this.#byPriority.delete(priority);
-      this.#priorities.shift();
+      this.#priorities.pop();
     }
     return task;
   }
 
   clear(): void {
     this.#byPriority.clear();
-    this.#priorities = [];
+    this.#priorities.clear();
   }
 
   *[Symbol.iterator](): IterableIterator<Task> {
-    for (const priority of this.#priorities) yield* this.#byPriority.get(priority)!;
+    const priorities = [...this.#byPriority.keys()].sort((a, b) => b - a);
+    for (const priority of priorities) yield* this.#byPriority.get(priority)!;
   }
 }
 

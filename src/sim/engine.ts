@@ -8,7 +8,7 @@
 
 import type { Limit, ResourceAwareLimit } from "../control/types.ts";
 import type { ResourceSample } from "../monitor/sample.ts";
-import { MinHeap } from "./heap.ts";
+import { MinHeap } from "../internal/min-heap.ts";
 import { busyCores, capacityAt, type Scenario, serviceRate } from "./scenario.ts";
 import { drawWorkload, type Workload } from "./workload.ts";
 import { seededRandom } from "../internal/random.ts";

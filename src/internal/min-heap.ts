@@ -1,6 +1,6 @@
 /**
- * A binary min-heap of task ids ordered by a numeric key, the event queue
- * of the simulator.
+ * A binary min-heap of ids ordered by a numeric key: the simulator's event
+ * queue, and the pool's priorities (keyed by their negation).
  *
  * @module
  */
