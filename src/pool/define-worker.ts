@@ -53,7 +53,11 @@ export function defineWorker(handlers: TaskHandlers): void {
   }
   connected = true;
   const execute = createExecutor(handlers, (message, list) => parent.postMessage(message, list));
-  parent.beforeClose((code) => parent.postMessage([OP_EXITING, code]));
+  // Results held back to go with later ones would die with the worker: they go first.
+  parent.beforeClose((code) => {
+    execute.flush();
+    parent.postMessage([OP_EXITING, code]);
+  });
   parent.onMessage(execute);
   parent.postMessage([OP_HELLO]);
 }

@@ -87,6 +87,12 @@ class Context implements TaskContext {
 
 type Post = (message: unknown, transfer: readonly Transferable[]) => void;
 
+/** Takes the pool's messages; `flush()` sends the results held back so far at once. */
+export interface Executor {
+  (data: unknown): void;
+  flush(): void;
+}
+
 /**
  * The worker side of the protocol, shared by real workers and the inline
  * mode: runs the tasks of each message it is given, one at a time (an async
@@ -95,12 +101,14 @@ type Post = (message: unknown, transfer: readonly Transferable[]) => void;
  * hold time it carries (2 ms unless the pool's backlog is deep), the results
  * so far go back before the rest of it runs, and so they do when a handler's
  * promise is still pending after the current turn. Run times come from `now`.
+ * `flush()` is for a worker about to close itself: what finished goes back
+ * before it does.
  */
 export function createExecutor(
   handlers: TaskHandlers,
   post: Post,
   now: Clock = systemClock,
-): (data: unknown) => void {
+): Executor {
   let claims: Int32Array | undefined;
   let results: unknown[] = [];
   // Each result's own transfer list, by its index in `results`: those results go one per message.
@@ -316,7 +324,7 @@ export function createExecutor(
     return false;
   };
 
-  return (data: unknown): void => {
+  const receive = (data: unknown): void => {
     const message = data as unknown[];
     switch (message[0]) {
       case OP_RUN:
@@ -338,4 +346,6 @@ export function createExecutor(
       }
     }
   };
+
+  return Object.assign(receive, { flush });
 }

@@ -527,6 +527,9 @@ export class WorkerPool extends EventTarget {
     slot.assign(task);
     message.push(task.id, task.claim, task.name, task.payload);
     tasks.push(task);
+    // A task that can be cancelled may get its worker replaced if it does not stop: the results
+    // held back in that worker would die with it, so they go back before it starts.
+    if (task.signal !== undefined || task.timer !== undefined) message[1] = 0;
   }
 
   #send(
@@ -656,7 +659,8 @@ export class WorkerPool extends EventTarget {
   }
 
   #onMessage(slot: WorkerSlot, data: unknown[]): void {
-    if (slot.dead) return;
+    // What a worker module posts to its parent itself (a null heartbeat, say) is not the pool's.
+    if (slot.dead || !Array.isArray(data)) return;
     switch (data[0]) {
       case OP_RESULTS:
         this.#onResults(slot, data);
@@ -777,7 +781,11 @@ export class WorkerPool extends EventTarget {
       if (rescued) {
         task.state = QUEUED;
         this.#queue.push(task, true);
-      } else lost.unshift([task, why]);
+      } else {
+        // It ran: a retry runs it again.
+        if (slot.finished(task)) why += "; the task had finished, but its result had not come back";
+        lost.unshift([task, why]);
+      }
     }
     void slot.worker.terminate();
     for (const [task, why] of lost) {

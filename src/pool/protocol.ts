@@ -74,17 +74,49 @@ export interface SerializedError {
   readonly data: Record<string, unknown> | undefined;
 }
 
-/** Turns anything thrown into a {@link SerializedError}. */
+/** The own enumerable fields of `source` that clone as they are (a `code`, say), but `skip`. */
+function plainFields(source: object, skip: readonly string[]): Record<string, unknown> | undefined {
+  let data: Record<string, unknown> | undefined;
+  for (const key of Object.keys(source)) {
+    if (skip.includes(key)) continue;
+    const value = (source as Record<string, unknown>)[key];
+    if (value === null || ["string", "number", "boolean"].includes(typeof value)) {
+      (data ??= {})[key] = value;
+    }
+  }
+  return data;
+}
+
+/**
+ * Turns anything thrown into a {@link SerializedError}. A thrown object that
+ * is not an `Error` (`throw { code, message }`) keeps its `name`, `message`
+ * and plain fields; anything else becomes its string.
+ */
 export function serializeError(error: unknown): SerializedError {
   if (error instanceof Error) {
-    let data: Record<string, unknown> | undefined;
-    for (const key of Object.keys(error)) {
-      const value = (error as unknown as Record<string, unknown>)[key];
-      if (value === null || ["string", "number", "boolean"].includes(typeof value)) {
-        (data ??= {})[key] = value;
+    return {
+      name: error.name,
+      message: error.message,
+      stack: error.stack,
+      data: plainFields(error, []),
+    };
+  }
+  if (typeof error === "object" && error !== null) {
+    const { name, message, stack } = error as Record<string, unknown>;
+    let text = typeof message === "string" ? message : undefined;
+    if (text === undefined) {
+      try {
+        text = JSON.stringify(error);
+      } catch {
+        // A cycle, or a BigInt: its string is all there is.
       }
     }
-    return { name: error.name, message: error.message, stack: error.stack, data };
+    return {
+      name: typeof name === "string" ? name : "Error",
+      message: text ?? String(error),
+      stack: typeof stack === "string" ? stack : undefined,
+      data: plainFields(error, ["name", "message", "stack"]),
+    };
   }
   return { name: "Error", message: String(error), stack: undefined, data: undefined };
 }

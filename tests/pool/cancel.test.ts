@@ -72,6 +72,21 @@ describe("WorkerPool cancellation", () => {
     }
   });
 
+  it("keeps the result of a task that finished before one that would not stop", async () => {
+    // Its result waited in the worker to go back with later ones, and died with the worker.
+    const pool = testPool({ maxWorkers: 1, cancelGraceMs: 50 });
+    try {
+      await pool.warmUp();
+      const quick = pool.run("inc", 1);
+      const stuck = pool.run("blockForever", undefined, { timeoutMs: 100 });
+      assert.equal(((await stuck.catch((e) => e)) as DOMException).name, "TimeoutError");
+      assert.equal(await within(quick, 20_000), 2);
+      assert.equal(pool.stats().crashed, 0);
+    } finally {
+      await pool.close({ force: true });
+    }
+  });
+
   it("times a task out with timeoutMs", async () => {
     await using pool = testPool({ maxWorkers: 1 });
     const error = await pool.run("sleep", 10_000, { timeoutMs: 30 }).catch((e) => e);

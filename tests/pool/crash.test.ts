@@ -24,6 +24,29 @@ describe("WorkerPool worker crashes", () => {
     assert.equal(stats.workers.live, 1);
   });
 
+  it("sends back the results that finished before a handler ended its worker", async () => {
+    await using pool = testPool({ maxWorkers: 1 });
+    await pool.warmUp();
+    const quick = Array.from({ length: 20 }, (_, i) => pool.run<number>("inc", i));
+    const exiting = pool.run("exit");
+    assert.ok((await exiting.catch((e: unknown) => e)) instanceof WorkerCrashedError);
+    assert.deepEqual(await Promise.all(quick), Array.from({ length: 20 }, (_, i) => i + 1));
+    assert.equal(pool.stats().crashed, 1);
+  });
+
+  it("says a lost task had finished when its result died with the worker", async () => {
+    await using pool = testPool({ maxWorkers: 1 });
+    await pool.warmUp();
+    // inc's result waits to go back with the next; the worker dies before that.
+    const quick = pool.run("inc", 1).catch((e: unknown) => e);
+    const crashing = pool.run("throwLater").catch((e: unknown) => e);
+    const [lost, crashed] = await Promise.all([quick, crashing]);
+    assert.ok(crashed instanceof WorkerCrashedError, String(crashed));
+    assert.doesNotMatch(crashed.message, /had finished/);
+    assert.ok(lost instanceof WorkerCrashedError, String(lost));
+    assert.match(lost.message, /the task had finished, but its result had not come back/);
+  });
+
   it("reports the exit code a worker exits with, by process.exit() or Deno.exit()", async () => {
     await using pool = testPool({ maxWorkers: 1 });
     const error = await pool.run("exitWith", 7).catch((e: unknown) => e);

@@ -46,6 +46,24 @@ describe("WorkerPool.run()", () => {
     assert.equal(await pool.run("inc", 1), 2);
   });
 
+  it("keeps the message and fields of a thrown object that is not an Error", async () => {
+    await using pool = testPool();
+    const error = await pool.run("throwObject").catch((e: unknown) => e);
+    assert.ok(error instanceof TaskError);
+    assert.equal(error.message, "too many requests"); // it was "[object Object]"
+    assert.deepEqual(error.data, { code: "E_RATE_LIMIT", retryAfter: 3 });
+  });
+
+  it("ignores messages a worker module posts to its parent itself", async () => {
+    await using pool = testPool({ maxWorkers: 1 });
+    // null crashed the main thread with a TypeError from the pool's message listener.
+    for (const value of [null, undefined, "ping", { beat: 1 }]) {
+      assert.equal(await pool.run("postOwn", value), 1);
+    }
+    assert.equal(await pool.run("inc", 1), 2);
+    assert.equal(pool.stats().crashed, 0);
+  });
+
   it("names the missing handler and the ones the worker has", async () => {
     await using pool = testPool();
     const error = await pool.run("nope").catch((e: unknown) => e);

@@ -82,6 +82,21 @@ defineWorker({
   hang: (): Promise<never> => new Promise<never>(() => {}),
   /** Takes the next number from a counter shared by every worker: the order tasks ran in. */
   ticket: (counter: Int32Array): number => Atomics.add(counter, 0, 1),
+  /** Throws an object that is not an Error, as some libraries do. */
+  throwObject: (): never => {
+    throw { code: "E_RATE_LIMIT", message: "too many requests", retryAfter: 3, nested: {} };
+  },
+  /** Posts a message of its own to the parent (a heartbeat, say), then answers. */
+  postOwn: (value: unknown): number => {
+    const threads = (globalThis as unknown as {
+      process?: {
+        getBuiltinModule?(id: string): { parentPort?: { postMessage(v: unknown): void } };
+      };
+    }).process?.getBuiltinModule?.("node:worker_threads");
+    const port = threads?.parentPort ?? (globalThis as { postMessage?: (v: unknown) => void });
+    port.postMessage!(value);
+    return 1;
+  },
   /** Returns what cannot be sent back to the pool. */
   uncloneable: (): unknown => () => 1,
   byteLength: (bytes: Uint8Array): number => bytes.byteLength,
