@@ -16,6 +16,7 @@ export type {
   ResourceAwareLimit,
   ResourcePolicy,
 } from "./types.ts";
+export type { LoadFigure } from "./load-figures.ts";
 export * from "./limits/mod.ts";
 export * from "./policies/mod.ts";
 export * from "./limiter/mod.ts";

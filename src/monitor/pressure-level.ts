@@ -14,6 +14,12 @@ export type PressureSignals = { readonly [K in PressureSignal]?: number | undefi
 export interface PressureState {
   /** The highest level of any signal. */
   readonly level: PressureLevel;
+  /**
+   * The highest level of the signals read this time: `level` also counts
+   * those holding theirs without a reading. Absent in a state from before
+   * this field, which counts as `level`.
+   */
+  readonly measured?: PressureLevel;
   /** The level of each signal, kept for hysteresis. */
   readonly signals: { readonly [K in PressureSignal]: PressureLevel };
   /** The signal(s) at `level`, for example `memory 91% >= 85% (high)`; empty at `none`. */
@@ -52,6 +58,7 @@ export const CALM_PRESSURE: PressureState = Object.freeze({
     loopDelay: "none",
     cpuPercent: "none",
   }),
+  measured: "none",
   reasons: Object.freeze([]),
   unread: Object.freeze({}),
 });
@@ -132,6 +139,7 @@ export function classifyPressure(
   const signals = { ...CALM_PRESSURE.signals } as { [K in PressureSignal]: PressureLevel };
   const unread: { [K in PressureSignal]?: number } = {};
   let top = 0;
+  let topRead = 0;
   for (const name of PRESSURE_SIGNALS) {
     const t = thresholds[name];
     const value = readings[name];
@@ -143,6 +151,7 @@ export function classifyPressure(
       unread[name] = missed;
     } else {
       signals[name] = signalLevel(value, previous.signals[name], t);
+      topRead = Math.max(topRead, rank(signals[name]));
     }
     top = Math.max(top, rank(signals[name]));
   }
@@ -161,5 +170,5 @@ export function classifyPressure(
       );
     }
   }
-  return { level, signals, reasons, unread };
+  return { level, measured: levelAt(topRead), signals, reasons, unread };
 }

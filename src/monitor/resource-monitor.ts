@@ -288,6 +288,7 @@ export class ResourceMonitor extends EventTarget {
       loopDelayMs,
       throttling: this.#throttling,
       level: this.#pressure.level,
+      measuredLevel: this.#pressure.measured ?? this.#pressure.level,
       reasons: this.#pressure.reasons,
       degraded: [...new Set(degraded)],
     };

@@ -73,6 +73,12 @@ export interface ResourceSample {
   readonly throttling: ThrottlingSample | undefined;
   /** Pressure level after this sample. */
   readonly level: PressureLevel;
+  /**
+   * The level of the signals read in this sample alone: `level` can be
+   * higher while a signal that missed its reading holds its level (for up to
+   * three samples). Absent in a hand-made sample, which counts as `level`.
+   */
+  readonly measuredLevel?: PressureLevel;
   /** Which signal(s) set `level`, for example `memory 91% >= 85% (high)`. */
   readonly reasons: readonly string[];
   /** Each figure that could not be read, as `field: reason`. */

@@ -122,6 +122,7 @@ describe("classifyPressure()", () => {
       const value = missed === 2 ? Number.NaN : undefined; // a failed read, or not a number
       state = classifyPressure({ memory: value, cpuPercent: 10 }, DEFAULT_THRESHOLDS, state);
       assert.equal(state.level, "critical", `one glitch does not drop it (${missed})`);
+      assert.equal(state.measured, "none", "nothing read says critical");
       assert.deepEqual(state.reasons, [
         `memory: no reading, holding critical (${missed} of ${HOLD_UNREAD})`,
       ]);

@@ -6,6 +6,7 @@
 
 import type { ResourceSample } from "../../monitor/sample.ts";
 import type { Decision } from "../types.ts";
+import { type LoadFigure, loadFigures } from "../load-figures.ts";
 import { fixedPolicy } from "./fixed-policy.ts";
 import { hillClimbPolicy } from "./hill-climb-policy.ts";
 import { loadPolicy } from "./load-policy.ts";
@@ -79,6 +80,7 @@ type MonitorState =
     readonly kind: "ok";
     readonly load: number | undefined;
     readonly loadWhy: string;
+    readonly figures: readonly LoadFigure[];
     readonly pressured: string;
   }
   | { readonly kind: "failed"; readonly why: string };
@@ -246,7 +248,7 @@ export class DynamicBatchSizer extends EventTarget {
     this.#operations.set(name, op);
     const state = this.#monitor;
     if (resolved.mode === "load" && state.kind === "ok") {
-      policy.load(state.load, now, state.loadWhy);
+      policy.load(state.load, now, state.loadWhy, state.figures);
     } else if (resolved.mode === "load" && state.kind === "failed") {
       policy.load(undefined, now, state.why);
     }
@@ -339,7 +341,7 @@ export class DynamicBatchSizer extends EventTarget {
       : "";
     this.#monitor = load === undefined
       ? { kind: "failed", why: `monitor gave no load figure: ${why}` }
-      : { kind: "ok", load, loadWhy: why, pressured };
+      : { kind: "ok", load, loadWhy: why, figures: loadFigures(sample), pressured };
     this.#refresh(now);
   }
 
@@ -440,7 +442,7 @@ export class DynamicBatchSizer extends EventTarget {
     const state = this.#monitor;
     for (const op of this.#operations.values()) {
       if (op.options.mode === "load") {
-        if (state.kind === "ok") op.policy.load(state.load, now, state.loadWhy);
+        if (state.kind === "ok") op.policy.load(state.load, now, state.loadWhy, state.figures);
         else if (state.kind === "failed") op.policy.load(undefined, now, state.why);
       }
       this.#apply(op, now, false);

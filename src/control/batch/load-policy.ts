@@ -5,6 +5,7 @@
  * @module
  */
 
+import { ALL_LOAD_FIGURES, gainsFigure, type LoadFigure } from "../load-figures.ts";
 import type { BatchCostModel } from "./linear-fit.ts";
 import type { ResolvedBatchOperation } from "./options.ts";
 import type { BatchPolicy, BatchProposal } from "./types.ts";
@@ -16,7 +17,9 @@ import type { BatchPolicy, BatchProposal } from "./types.ts";
  * for `cooldownMs`, so a load hovering at a threshold cannot make it thrash.
  * Without a load reading (`percent` undefined: the monitor failed) the size
  * falls back to `defaultSize` at once, and the first reading after that
- * applies at once too, cooldown or not. Batch timings do not move it.
+ * applies at once too, cooldown or not; so does the first reading with a
+ * figure the last change lacked (a monitor's first sample has no CPU %).
+ * Batch timings do not move it.
  *
  * @example Shrink batches as load rises
  * ```ts
@@ -37,6 +40,8 @@ export function loadPolicy(options: ResolvedBatchOperation): BatchPolicy {
   let lastChangeAt = -Infinity;
   /** On the default size for want of a reading: the next reading applies at once. */
   let fallback = false;
+  /** The figures the size in force rests on. */
+  let restsOn: readonly LoadFigure[] = ALL_LOAD_FIGURES;
   let current: BatchProposal = {
     size: options.initialSize,
     reason: `initial size ${options.initialSize}, no load reading yet`,
@@ -54,7 +59,12 @@ export function loadPolicy(options: ResolvedBatchOperation): BatchPolicy {
     };
   }
 
-  function load(percent: number | undefined, now: number, why: string): BatchProposal {
+  function load(
+    percent: number | undefined,
+    now: number,
+    why: string,
+    figures: readonly LoadFigure[] = ALL_LOAD_FIGURES,
+  ): BatchProposal {
     if (percent === undefined) {
       // No cooldown starts here: the fallback is not a reading to hold on to.
       fallback = true;
@@ -66,8 +76,10 @@ export function loadPolicy(options: ResolvedBatchOperation): BatchPolicy {
       return current;
     }
     const next = target(percent);
-    const recovering = fallback;
+    // A size set on less than this reading sees (or on no reading) holds no cooldown against it.
+    const recovering = fallback || gainsFigure(restsOn, figures);
     fallback = false;
+    restsOn = figures;
     if (next.size === current.size) {
       // No change, but the reason must be this reading's, not a held one's or the fallback's.
       const reason = `${next.why}: ${next.size}`;

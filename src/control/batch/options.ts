@@ -61,9 +61,9 @@ export interface BatchOperationOptions {
   readonly mode?: BatchMode;
   /** Longest a batch should take, in ms; `model` mode sizes batches to fit it. @default {1000} */
   readonly budgetMs?: number;
-  /** Smallest batch. @default {1} */
+  /** Smallest batch. @default {5 in load mode (as seed 002), 1 otherwise} */
   readonly minSize?: number;
-  /** Largest batch. @default {10000} */
+  /** Largest batch. @default {100 in load mode (as seed 002), 10000 otherwise} */
   readonly maxSize?: number;
   /** Size used when the monitor fails, in `fixed` mode, and to start. @default {25, clamped to min/max} */
   readonly defaultSize?: number;
@@ -282,8 +282,10 @@ function clamp(value: number, min: number, max: number): number {
 /** Fills the defaults of already-validated operation options. */
 function fill(o: BatchOperationOptions): ResolvedBatchOperation {
   const mode = o.mode ?? "model";
-  const minSize = o.minSize ?? 1;
-  const maxSize = o.maxSize ?? Math.max(10_000, minSize);
+  // Load mode keeps the load-proportional manager's own sizes, so a migration changes nothing.
+  const seed = mode === "load";
+  const minSize = o.minSize ?? (seed ? Math.min(5, o.maxSize ?? 5) : 1);
+  const maxSize = o.maxSize ?? Math.max(seed ? 100 : 10_000, minSize);
   const defaultSize = o.defaultSize ?? clamp(DEFAULT_SIZE, minSize, maxSize);
   const m = o.model ?? {};
   const h = o.hillClimb ?? {};

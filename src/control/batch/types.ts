@@ -5,6 +5,7 @@
  */
 
 import type { BatchCostModel } from "./linear-fit.ts";
+import type { LoadFigure } from "../load-figures.ts";
 
 /** How an operation's batch size is chosen. */
 export const BATCH_MODES = ["model", "load", "hill-climb", "fixed"] as const;
@@ -53,9 +54,15 @@ export interface BatchPolicy {
   record(batch: BatchRecord): BatchProposal;
   /**
    * Feeds a load reading in % (0–100), or `undefined` with the reason when
-   * the monitor could not provide one. Only `load` mode moves on it.
+   * the monitor could not provide one, and the figures it rests on (both
+   * unless said). Only `load` mode moves on it.
    */
-  load(percent: number | undefined, now: number, why: string): BatchProposal;
+  load(
+    percent: number | undefined,
+    now: number,
+    why: string,
+    figures?: readonly LoadFigure[],
+  ): BatchProposal;
   /** The fitted cost model, where the policy keeps one. */
   model(): BatchCostModel | undefined;
   /** Relative spread of the model's prediction errors (0.05 = 5%), where kept. */

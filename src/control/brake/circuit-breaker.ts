@@ -101,9 +101,12 @@ const schema = v.pipe(
     clock: clockOption,
     scheduler: schedulerOption,
   }),
-  requirement(
-    (o) => o.windowMs === undefined || o.windowSize === undefined,
-    "either `windowMs` or `windowSize`, not both",
+  v.forward(
+    requirement(
+      (o) => o.windowMs === undefined || o.windowSize === undefined,
+      "either `windowMs` or `windowSize`, not both",
+    ),
+    ["windowSize"],
   ),
   v.forward(
     requirement(

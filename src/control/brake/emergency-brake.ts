@@ -172,14 +172,20 @@ export class EmergencyBrake extends EventTarget {
     return this.#engagements;
   }
 
-  /** Counts a sample at `throttleLevel` or above as a throttle signal, anything lower as calm. */
+  /**
+   * Counts a sample at `throttleLevel` or above as a throttle signal, anything
+   * lower as calm. A sample at that level only because a signal with no
+   * reading holds its last level (`measuredLevel` lower) is neither: it says
+   * nothing new.
+   */
   observe(sample: ResourceSample): void {
-    if (PRESSURE_LEVELS.indexOf(sample.level) >= this.#throttleRank) {
-      const why = sample.reasons.length > 0 ? `: ${sample.reasons.join(", ")}` : "";
-      this.throttle(`${sample.level} pressure${why}`);
-    } else {
+    if (PRESSURE_LEVELS.indexOf(sample.level) < this.#throttleRank) {
       this.clear();
+      return;
     }
+    if (PRESSURE_LEVELS.indexOf(sample.measuredLevel ?? sample.level) < this.#throttleRank) return;
+    const why = sample.reasons.length > 0 ? `: ${sample.reasons.join(", ")}` : "";
+    this.throttle(`${sample.level} pressure${why}`);
   }
 
   /** One throttle signal (a rejected call, a slow-down from upstream, a hot sample). */

@@ -51,9 +51,12 @@ const optionsSchema = v.pipe(
     partition: v.optional(v.string()),
     maxWaitMs: v.optional(v.pipe(v.number(), v.minValue(0)), Infinity),
   }),
-  requirement(
-    (o) => o.limiter === undefined || o.limit === undefined,
-    "either `limiter` or `limit`, not both",
+  v.forward(
+    requirement(
+      (o) => o.limiter === undefined || o.limit === undefined,
+      "either `limiter` or `limit`, not both",
+    ),
+    ["limit"],
   ),
 );
 

@@ -24,6 +24,7 @@ import {
   nonNegativeSchema,
   wholeSchema,
 } from "../limits/common.ts";
+import { ALL_LOAD_FIGURES, gainsFigure, type LoadFigure, loadFigures } from "../load-figures.ts";
 
 /** Options of {@link policyLimit}. */
 export interface PolicyLimitOptions extends DecisionOptions {
@@ -37,7 +38,9 @@ export interface PolicyLimitOptions extends DecisionOptions {
   readonly max?: number;
   /**
    * Least time between two evaluations of the policy, in ms (the seed
-   * throttling service recalculated every 30 s); 0 evaluates every sample. @default {0}
+   * throttling service recalculated every 30 s); 0 evaluates every sample.
+   * A sample with a figure the last evaluation lacked (a monitor's first
+   * sample has no CPU %) is evaluated at once. @default {0}
    */
   readonly intervalMs?: number;
 }
@@ -74,6 +77,8 @@ export function policyLimit(options: PolicyLimitOptions): ReportingResourceAware
   const log = decisionLog(o.name ?? "policy", o.onDecision);
   let limit = initial;
   let evaluated = -Infinity;
+  /** What the last evaluation saw: a sample with more is evaluated at once. */
+  let seen: readonly LoadFigure[] = ALL_LOAD_FIGURES;
   return {
     get limit(): number {
       return limit;
@@ -85,8 +90,10 @@ export function policyLimit(options: PolicyLimitOptions): ReportingResourceAware
       return limit;
     },
     observe(sample: ResourceSample): number {
-      if (sample.time - evaluated < o.intervalMs) return limit;
+      const figures = loadFigures(sample);
+      if (sample.time - evaluated < o.intervalMs && !gainsFigure(seen, figures)) return limit;
       evaluated = sample.time;
+      seen = figures;
       const before = limit;
       const ceiling: unknown = o.policy.ceiling(sample, limit);
       // A NaN or non-number ceiling (a JavaScript policy that returns nothing) says nothing: the

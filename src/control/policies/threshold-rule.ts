@@ -69,7 +69,11 @@ const schema = v.pipe(
     ["increaseBelow"],
   ),
   v.forward(
-    requirement((o) => o.minConcurrency <= o.maxConcurrency, "at most `maxConcurrency`"),
+    // A `maxConcurrency` that is itself refused says nothing of this one.
+    requirement(
+      (o) => !(o.maxConcurrency >= 1) || o.minConcurrency <= o.maxConcurrency,
+      "at most `maxConcurrency`",
+    ),
     ["minConcurrency"],
   ),
 );

@@ -575,6 +575,33 @@ describe("DynamicBatchSizer", () => {
     assert.equal(sizer.statistics().monitor, "failed");
   });
 
+  it("applies load mode's first reading with CPU % at once, after one of memory alone", () => {
+    // A monitor's first sample has no CPU %: 10 % memory set the largest size and held it 5 s.
+    const adapter = createFakeAdapter({
+      cpu: { logical: 2 },
+      memory: { limit: 1000, workingSet: 100 },
+      cpuTime: 0,
+    });
+    let t = 0;
+    const monitor = new ResourceMonitor({ adapter, loopDelay: false, clock: () => t });
+    const sizer = new DynamicBatchSizer({ monitor, clock: () => t });
+    sizer.register("sync", { mode: "load", minSize: 5, maxSize: 100 });
+    const sizes: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      t += 1000;
+      adapter.machine.cpuTime! += 0.95 * 2 * 1e6; // 95 % of 2 CPUs, all along
+      monitor.sample();
+      sizes.push(sizer.size("sync"));
+    }
+    assert.deepEqual(sizes, [100, 5, 5]);
+    assert.doesNotMatch(sizer.stats("sync").reason, /cooldown/);
+    // The cooldown holds between readings that see the same figures: idle from here.
+    for (; t < 6000; t += 1000) monitor.sample();
+    assert.equal(sizer.size("sync"), 5);
+    assert.match(sizer.stats("sync").reason, /cooldown/);
+    sizer.close();
+  });
+
   it("lifts load mode's fallback with the first good sample, cooldown or not", () => {
     let t = 0;
     const sizer = new DynamicBatchSizer({ clock: () => t });

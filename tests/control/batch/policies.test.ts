@@ -44,6 +44,17 @@ describe("resolveBatchOperation()", () => {
     const resolved = resolveBatchOperation({ minSize: 2 }, { budgetMs: 50, maxSize: 80 });
     assert.deepEqual([resolved.budgetMs, resolved.minSize, resolved.maxSize], [50, 2, 80]);
   });
+
+  it("gives load mode the seed's sizes (5 to 100, 25) and cooldown unless set", () => {
+    const sizes = (o: Parameters<typeof resolveBatchOperation>[0]) => {
+      const r = resolveBatchOperation(o);
+      return [r.minSize, r.maxSize, r.defaultSize, r.cooldownMs];
+    };
+    assert.deepEqual(sizes({ mode: "load" }), [5, 100, 25, 5000]);
+    assert.deepEqual(sizes({}), [1, 10_000, 25, 0]);
+    assert.deepEqual(sizes({ mode: "load", maxSize: 3 }), [3, 3, 3, 5000]);
+    assert.deepEqual(sizes({ mode: "load", minSize: 200 }), [200, 200, 200, 5000]);
+  });
 });
 
 describe("modelPolicy()", () => {

@@ -249,6 +249,12 @@ describe("CircuitBreaker", () => {
         error instanceof ConfigError && error.issues[0]?.path === "minCalls" &&
         /expected at most `windowSize`/.test(error.message),
     );
+    assert.throws(
+      () => new CircuitBreaker({ windowMs: 30_000, windowSize: 20 }),
+      (error: unknown) =>
+        error instanceof ConfigError && error.issues.length === 1 &&
+        /`windowSize` received 20, expected either `windowMs` or `windowSize`/.test(error.message),
+    );
   });
 
   it("rejects bad options with a ConfigError", () => {

@@ -4,6 +4,8 @@ import { EmergencyBrake } from "../../../src/control/brake/emergency-brake.ts";
 import type { EmergencyBrakeOptions } from "../../../src/control/brake/emergency-brake.ts";
 import type { Decision } from "../../../src/control/types.ts";
 import { ConfigError } from "../../../src/config/config-error.ts";
+import { ResourceMonitor } from "../../../src/monitor/resource-monitor.ts";
+import { createFakeAdapter } from "../../../src/runtime/fake.ts";
 import { ManualTime } from "../../monitor/manual-time.ts";
 import { flush, holdingScheduler, sampleAt, watch } from "../limiter/helpers.ts";
 
@@ -68,6 +70,34 @@ describe("EmergencyBrake", () => {
     send("critical");
     send("critical");
     assert.equal(brake.engaged, false, "a disposed brake no longer listens");
+  });
+
+  it("counts no throttle for a level a signal holds without a reading", () => {
+    const adapter = createFakeAdapter({ memory: { limit: 1000, workingSet: 900 } });
+    const time = new ManualTime();
+    const monitor = new ResourceMonitor({
+      adapter,
+      loopDelay: false,
+      clock: time.clock,
+      scheduler: time.scheduler,
+    });
+    const { brake } = setup({ monitor });
+    assert.equal(monitor.sample().level, "high");
+    assert.equal(brake.consecutive, 1);
+    // Two failed reads: the monitor holds "high", but nothing was measured.
+    adapter.machine.memory.workingSet = Number.NaN;
+    for (let i = 0; i < 2; i++) {
+      const held = monitor.sample();
+      assert.equal(held.level, "high");
+      assert.equal(held.measuredLevel, "none");
+    }
+    assert.equal(brake.engaged, false, "it engaged on 3 throttles, two of them never read");
+    assert.equal(brake.consecutive, 1, "nor do they clear it");
+    adapter.machine.memory.workingSet = 900;
+    monitor.sample();
+    adapter.machine.memory.workingSet = 920;
+    monitor.sample();
+    assert.equal(brake.engaged, true, "three readings at high engage it");
   });
 
   it("stays engaged for minPauseMs (8 s by default) even when pressure clears sooner", () => {

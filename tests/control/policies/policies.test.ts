@@ -6,7 +6,7 @@ import { baseThreads, seedThrottling } from "../../../src/control/policies/seed-
 import { thresholdRule } from "../../../src/control/policies/threshold-rule.ts";
 import type { ResourceSample } from "../../../src/monitor/sample.ts";
 
-const at = (time: number, cpus: number, cpuPercent: number, memoryPercent: number) =>
+const at = (time: number, cpus: number, cpuPercent: number | undefined, memoryPercent: number) =>
   ({ time, cpus, cpuPercent, memoryPercent }) as unknown as ResourceSample;
 
 describe("seedThrottling()", () => {
@@ -77,6 +77,12 @@ describe("thresholdRule()", () => {
         error instanceof ConfigError &&
         /`minConcurrency` received 5, expected at most `maxConcurrency`/.test(error.message),
     );
+    assert.throws(
+      () => thresholdRule({ maxConcurrency: 0 }),
+      (error: unknown) =>
+        error instanceof ConfigError && error.issues.length === 1 &&
+        error.issues[0]?.path === "maxConcurrency", // not minConcurrency, which was never set
+    );
   });
   it("rejects increaseBelow above reduceAbove, naming both", () => {
     assert.throws(
@@ -109,6 +115,19 @@ describe("policyLimit()", () => {
     assert.equal(limit.lastDecision?.source, "seed");
     assert.deepEqual([limit.lastDecision?.from, limit.lastDecision?.to], [8, 5]);
     assert.equal(limit.update({ now: 1, rttMs: 1, inflight: 5, dropped: true }), 5);
+  });
+
+  it("evaluates at once a sample with a figure the last evaluation lacked", () => {
+    // A monitor's first sample has no CPU %: the seed read it as 0 and held 8 for 30 s.
+    const limit = policyLimit({ policy: seedThrottling(), intervalMs: 30_000 });
+    assert.equal(limit.observe(at(0, 8, undefined, 10)), 8);
+    assert.equal(limit.observe(at(1000, 8, 95, 10)), 5);
+    assert.equal(limit.observe(at(2000, 8, 10, 10)), 5, "then the interval holds");
+    // Where there is never a CPU figure, the interval holds between memory-only samples.
+    const blind = policyLimit({ policy: seedThrottling(), intervalMs: 30_000 });
+    assert.equal(blind.observe(at(0, 8, undefined, 10)), 8);
+    assert.equal(blind.observe(at(1000, 8, undefined, 95)), 8);
+    assert.equal(blind.observe(at(30_000, 8, undefined, 95)), 5);
   });
 
   it("keeps its limit when the policy's ceiling is NaN, and reads Infinity as max", () => {
