@@ -3,8 +3,8 @@ import { createExecutor, type TaskHandlers } from "./executor.ts";
 import { OP_HELLO, OP_INIT } from "./protocol.ts";
 import type { Transferable } from "../runtime/types.ts";
 
-// Handlers defined on this thread, in the order their modules ran.
-const defined: TaskHandlers[] = [];
+// Handlers defined on this thread, in the order their modules ran, with the stack of the call.
+const defined: { readonly handlers: TaskHandlers; readonly stack: string }[] = [];
 const loaded = new Map<string, Promise<TaskHandlers>>();
 // The last import started. A module's handlers are the first defined after its import starts,
 // which holds only while no other worker module is being imported: imports go one at a time.
@@ -16,7 +16,19 @@ export const CALL_ONCE: string = "call it once, with every handler " +
 
 /** Called by `defineWorker` when it runs on a thread that is not a worker. */
 export function registerInline(handlers: TaskHandlers): void {
-  defined.push(handlers);
+  defined.push({ handlers, stack: new Error().stack ?? "" });
+}
+
+/**
+ * The handlers an already-imported module defined: the one call whose stack
+ * runs through `url` (the module's frame, where it called `defineWorker()`).
+ */
+function definedEarlier(url: URL, before: number): TaskHandlers | undefined {
+  const names = [url.href, decodeURIComponent(url.pathname)];
+  const found = defined.slice(0, before).filter(({ stack }) =>
+    names.some((name) => stack.includes(`${name}:`))
+  );
+  return found.length === 1 ? found[0]!.handlers : undefined;
 }
 
 function load(url: URL): Promise<TaskHandlers> {
@@ -25,7 +37,8 @@ function load(url: URL): Promise<TaskHandlers> {
     handlers = loading.then(async () => {
       const before = defined.length;
       await import(url.href);
-      const found = defined[before];
+      // A module the application imported before ran then, and does not run again.
+      const found = defined[before]?.handlers ?? definedEarlier(url, before);
       if (found === undefined) {
         throw new TypeError(
           `Cannot run ${url.href} inline: the module did not call defineWorker() when imported`,

@@ -44,7 +44,11 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
   /** Buffers in the payload to move to the worker instead of copying. */
   readonly transfer?: readonly Transferable[];
-  /** Higher runs first; FIFO within a priority. @default {0} */
+  /**
+   * Higher runs first; FIFO within a priority. It orders the tasks waiting in
+   * the pool: those already sent ahead to a worker (see `pipelineMs`) run
+   * before it. @default {0}
+   */
   readonly priority?: number;
   /** Cancels the task if it has not settled this many ms after `run()`. */
   readonly timeoutMs?: number;

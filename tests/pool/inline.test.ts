@@ -5,6 +5,7 @@ import { QueueFullError } from "../../src/pool/errors.ts";
 import { WorkerPool } from "../../src/pool/pool.ts";
 import { createFakeAdapter } from "../../src/runtime/fake.ts";
 import { until, workerFile } from "./support/helpers.ts";
+import { handlers as sharedHandlers } from "./support/inline-shared.ts";
 
 describe("WorkerPool without workers", () => {
   it("fails construction naming the runtime and pointing to inline: true", () => {
@@ -15,6 +16,16 @@ describe("WorkerPool without workers", () => {
         e instanceof WorkersUnavailableError && e.runtime === "workerd" &&
         /workerd runtime has no Worker.*inline: true/.test(e.message),
     );
+  });
+
+  it("runs inline a worker module the application had already imported", async () => {
+    // Imported above, its defineWorker() ran then: the pool's import found no new call.
+    assert.equal(sharedHandlers.shared(2), 4);
+    await using pool = new WorkerPool({
+      worker: new URL("./support/inline-shared.ts", import.meta.url),
+      inline: true,
+    });
+    assert.equal(await pool.run("shared", 21), 42);
   });
 
   it("runs the same worker module on this thread with inline: true, behind the same API", async () => {
