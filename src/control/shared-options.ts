@@ -6,7 +6,7 @@
  */
 
 import * as v from "valibot";
-import { fieldError } from "../config/config-error.ts";
+import { ConfigError, describe, fieldError } from "../config/config-error.ts";
 import { custom, hasMethods } from "../config/custom.ts";
 import { type Clock, systemClock } from "../internal/clock.ts";
 import type { ResourceSample } from "../monitor/sample.ts";
@@ -54,6 +54,22 @@ export const monitorOption: v.GenericSchema<
 export function checkCallMs(target: string, field: string, value: unknown): void {
   if (value === undefined || (typeof value === "number" && value >= 0)) return;
   throw fieldError(target, field, value, "a number >= 0 (or Infinity)");
+}
+
+/**
+ * A call's options hold only `known` keys: p-queue's `timeout`, say, is a
+ * `ConfigError` naming it, not an option silently ignored.
+ */
+export function checkCallKeys(target: string, options: object, known: readonly string[]): void {
+  for (const key in options) {
+    if (known.includes(key)) continue;
+    const received = describe((options as Record<string, unknown>)[key]);
+    const expected = `no such option (check the spelling); it takes ${
+      known.map((k) => `\`${k}\``).join(", ")
+    }`;
+    const message = `\`${key}\` received ${received}, ${expected}`;
+    throw new ConfigError(target, [{ path: key, expected, received, message }]);
+  }
 }
 
 /**

@@ -6,6 +6,7 @@ import { type ProcessHold, processHold, type Scheduler } from "../../monitor/sch
 import { PRESSURE_LEVELS } from "../../monitor/thresholds.ts";
 import type { PressureLevel } from "../../monitor/thresholds.ts";
 import {
+  checkCallKeys,
   checkCallMs,
   checkCallSignal,
   clockOption,
@@ -77,6 +78,7 @@ function checkWaitOptions(options: unknown): void {
   if (typeof options !== "object" || options === null) {
     throw fieldError(where, "options", options, "an object");
   }
+  checkCallKeys(where, options, ["maxWaitMs", "signal"]);
   const { maxWaitMs, signal } = options as { maxWaitMs?: unknown; signal?: unknown };
   checkCallMs(where, "maxWaitMs", maxWaitMs);
   checkCallSignal(where, signal);

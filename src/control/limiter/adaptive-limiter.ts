@@ -17,7 +17,7 @@ import type { Waiter } from "./partition.ts";
 import type { Outcome, Permit } from "./permit.ts";
 import { WaitStats } from "./wait-stats.ts";
 import { orderedDispatch, subscribe } from "../../internal/events.ts";
-import { checkCallMs, checkCallSignal } from "../shared-options.ts";
+import { checkCallKeys, checkCallMs, checkCallSignal } from "../shared-options.ts";
 
 /** Options of {@link AdaptiveLimiter.acquire}. */
 export interface AcquireOptions {
@@ -205,6 +205,8 @@ async function runPlain<T>(
 
 /** What a bad per-call option's `ConfigError` names. */
 const CALL_OPTIONS = "AdaptiveLimiter call options";
+const ACQUIRE_KEYS: readonly string[] = ["signal", "partition", "maxWaitMs"];
+const RUN_KEYS: readonly string[] = [...ACQUIRE_KEYS, "timeoutMs", "classify"];
 
 /** The `classify` in a call's options, checked up front rather than when the call fails. */
 function checkClassify(value: unknown): void {
@@ -363,6 +365,16 @@ export class AdaptiveLimiter extends EventTarget {
       }
       return this.#enqueue(this.#unpartitioned, undefined, this.#maxWaitMs);
     }
+    try {
+      checkCallKeys(CALL_OPTIONS, options, ACQUIRE_KEYS);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#acquire(options);
+  }
+
+  /** `acquire()` with options whose keys were checked. */
+  #acquire(options: AcquireOptions): Promise<Permit> {
     let slot: Partition;
     try {
       checkCallMs(CALL_OPTIONS, "maxWaitMs", options.maxWaitMs);
@@ -382,6 +394,7 @@ export class AdaptiveLimiter extends EventTarget {
 
   /** A permit if one is free right now, else `undefined` (counted as rejected). */
   tryAcquire(options?: { readonly partition?: string | undefined }): Permit | undefined {
+    if (options !== undefined) checkCallKeys(CALL_OPTIONS, options, ["partition"]);
     const slot = this.#partition(options?.partition);
     if (this.#inflight < this.#limit) return this.#grant(slot, this.#clock(), 0);
     this.#rejected++;
@@ -411,12 +424,13 @@ export class AdaptiveLimiter extends EventTarget {
       );
     }
     try {
+      checkCallKeys(CALL_OPTIONS, options, RUN_KEYS);
       checkCallMs(CALL_OPTIONS, "timeoutMs", options.timeoutMs);
       checkClassify(options.classify);
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.acquire(options).then((permit) => {
+    return this.#acquire(options).then((permit) => {
       const timeoutMs = options.timeoutMs ?? Infinity;
       const signal = options.signal;
       if (signal === undefined && timeoutMs === Infinity) {

@@ -136,6 +136,8 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
   let blockAbove = Infinity;
   let blockUntil = -Infinity;
   let hold = o.holdMs;
+  // Calls fail at levels a hold let through: the service is failing, not refusing concurrency.
+  let failing = false;
   let settleHold = o.holdMs / 8;
   let over = 0; // consecutive rounds with latency past the knee
   let healthy = 0; // highest limit whose latency was flat since it last queued
@@ -259,21 +261,32 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
     // Before the first probe the no-load latency rests on the first calls alone, so slow
     // start stops only on a rise past one standard error of both medians.
     const roughStart = slowStart && !noLoadSure && level - se < o.growBelow;
-    if (windowDrops > 0) {
-      slowStart = false;
+    const drops = windowDrops; // move() starts a new round
+    if (drops > 0) {
       const dropLevel = Math.max(1, Math.min(limit, droppedAt) - 1);
-      hold = now < blockUntil + hold && dropLevel >= blockAbove
-        ? Math.min(hold * 2, 8 * o.holdMs)
-        : o.holdMs;
-      blockAbove = dropLevel;
-      blockUntil = now + hold * (1 + 0.25 * random());
-      healthy = Math.min(healthy, dropLevel);
+      // Calls admitted since the last cut failed below the level held after the last drop (only
+      // those count: see update()): the service fails whatever the concurrency, as in an outage. Cut,
+      // but hold nothing, or a one-second blip would keep the limit at 1 for minutes; once calls
+      // succeed again, slow start climbs back.
+      failing ||= now < blockUntil && droppedAt < blockAbove;
+      slowStart = failing;
+      let why = "";
+      if (failing) {
+        blockAbove = Infinity;
+        blockUntil = -Infinity;
+        hold = o.holdMs;
+        why = "failing at every level, no hold";
+      } else {
+        hold = now < blockUntil + hold && dropLevel >= blockAbove
+          ? Math.min(hold * 2, 8 * o.holdMs)
+          : o.holdMs;
+        blockAbove = dropLevel;
+        blockUntil = now + hold * (1 + 0.25 * random());
+        healthy = Math.min(healthy, dropLevel);
+        why = `hold ${blockAbove}`;
+      }
       const to = Math.min(Math.floor(limit * o.backoff), limit - 1);
-      move(
-        to,
-        `${windowDrops} dropped at inflight ${droppedAt}: x${o.backoff}, hold ${blockAbove}`,
-        now,
-      );
+      move(to, `${windowDrops} dropped at inflight ${droppedAt}: x${o.backoff}, ${why}`, now);
     } else if (counted >= QUICK && level > o.shrinkAbove) {
       slowStart = false;
       if (jumped) healthy = Math.min(healthy, limit - 1);
@@ -319,12 +332,17 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
     }
     if (counted >= SURE) grewInto = false;
     if (!(counted >= SURE && level > SETTLE_ABOVE * o.growBelow && queueing)) over = 0;
+    if (drops === 0 && failing) {
+      // Calls succeed again: the climb back comes before any probe.
+      failing = false;
+      scheduleProbe(now, 1);
+    }
     resetRound(now);
     // While the memory ceiling (or the CPU count, for work known to be CPU-bound)
     // holds the limit, latency decides nothing: no probe. A measured CPU share
     // is no such proof: queued tasks share cores too.
     const held = limit >= ceilings.memory || (o.cpuBound === true && limit >= ceilings.cpu);
-    if (now >= nextProbe && limit > 1 && !held) {
+    if (now >= nextProbe && limit > 1 && !held && !failing) {
       const level2 = Math.max(1, Math.floor(limit / 2));
       const started: Probe = {
         level: level2,

@@ -250,6 +250,7 @@ describe("EmergencyBrake", () => {
       [{ maxWaitMs: -1 }, "`maxWaitMs` received -1"],
       [{ maxWaitMs: Number.NaN }, "`maxWaitMs` received NaN"],
       [null, "`options` received null"],
+      [{ timeout: 500 }, "`timeout` received 500, no such option (check the spelling)"],
     ];
     for (const [options, message] of bad) {
       await assert.rejects(

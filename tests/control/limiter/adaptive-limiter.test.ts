@@ -646,6 +646,31 @@ describe("AdaptiveLimiter", () => {
       assert.equal(limiter.inflight, 0);
     });
 
+    it("refuses a per-call option it does not know, as p-queue's timeout, naming it", async () => {
+      const { limiter } = setup({ limit: 1 });
+      let calls = 0;
+      await assert.rejects(
+        limiter.run(() => calls++, { timeout: 10 } as never),
+        (error: unknown) =>
+          error instanceof ConfigError &&
+          /`timeout` received 10, no such option \(check the spelling\); it takes `signal`, `partition`, `maxWaitMs`, `timeoutMs`, `classify`/
+            .test(error.message),
+      );
+      await assert.rejects(
+        limiter.acquire({ maxWait: 5 } as never),
+        (error: unknown) =>
+          error instanceof ConfigError && /`maxWait` received 5/.test(error.message),
+      );
+      assert.throws(
+        () => limiter.tryAcquire({ partiton: "a" } as never),
+        (error: unknown) => error instanceof ConfigError && /`partiton`/.test(error.message),
+      );
+      assert.equal(calls, 0);
+      assert.equal(limiter.inflight, 0);
+      // The options it does take still work, run()'s through its own acquire.
+      assert.equal(await limiter.run(() => 7, { timeoutMs: 1000, maxWaitMs: 10 }), 7);
+    });
+
     it("refuses a classify that is not a function with a ConfigError, before the call runs", async () => {
       const { limiter } = setup({ limit: 1 });
       let calls = 0;

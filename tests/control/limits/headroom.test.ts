@@ -197,6 +197,33 @@ describe("headroomLimit()", () => {
     assert.match(limit.lastDecision?.reason ?? "", /dropped/);
   });
 
+  it("holds nothing after an outage that failed calls at every level, and climbs back", () => {
+    const limit = headroomLimit({ initial: 4, max: 64, probeIntervalMs: 1e9 });
+    let now = feed(limit, 0, 2000, 10, "full");
+    assert.equal(limit.limit, 64);
+    // One second in which every call fails at once, whatever is in flight.
+    const end = now + 1000;
+    while (now < end) {
+      now += 1;
+      limit.update({ now, rttMs: 1, inflight: limit.limit, dropped: true });
+    }
+    assert.equal(limit.limit, 1, "cut on each failure");
+    assert.match(limit.lastDecision?.reason ?? "", /failing at every level, no hold/);
+    // A hold at 1 kept it there for minutes (doubling to 8 x holdMs); slow start climbs back.
+    now = feed(limit, now, 1000, 10, "full");
+    assert.equal(limit.limit, 64);
+  });
+
+  it("keeps holding a level when only the one above it fails", () => {
+    const limit = headroomLimit({ initial: 20, probeIntervalMs: 1e9 });
+    let now = feed(limit, 0, 100, 10, "full");
+    limit.update({ now: now + 1, rttMs: 2, inflight: 20, dropped: true });
+    assert.equal(limit.limit, 18);
+    assert.match(limit.lastDecision?.reason ?? "", /hold 19/);
+    now = feed(limit, now + 1, 2000, 10, "full");
+    assert.equal(limit.limit, 19, "grows back to the level held, no further");
+  });
+
   it("shrinks when latency doubles at the same limit", () => {
     const limit = headroomLimit({ initial: 8, max: 8 });
     let now = feed(limit, 0, 200, 10, "full");
