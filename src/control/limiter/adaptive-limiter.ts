@@ -146,8 +146,14 @@ class LimiterPermit implements Permit {
   }
 }
 
-/** The signal `run` passes a call that declares no parameter; see {@link runPlain}. */
+/**
+ * The signal `run` passes a call that declares no parameter; see {@link runPlain}.
+ * It never aborts, so a listener added to it could never run: it keeps none
+ * (a wrapper such as `(...args) => f(...args)` declares no parameter yet hands
+ * the signal on, and its `{ once: true }` listeners piled up for good).
+ */
 const NEVER_ABORTED: AbortSignal = new AbortController().signal;
+Object.defineProperty(NEVER_ABORTED, "addEventListener", { value: (): void => {} });
 
 /**
  * An algorithm's answer as a limit: whole, and at least 1 (an answer of 0 or

@@ -210,8 +210,13 @@ async function drive<T, R>(
   let active = 0;
   let idle: (() => void) | undefined;
   const start = async (item: T, index: number, permit: Permit): Promise<void> => {
+    // Each call gets a signal of its own that aborts with the map's: listeners a call leaves on
+    // it go with the call, instead of piling up on the map's signal (each add then slower).
+    const own = new AbortController();
+    const relay = (): void => own.abort(signal.reason);
+    signal.addEventListener("abort", relay, { once: true });
     try {
-      const value = await fn(item, index, signal);
+      const value = await fn(item, index, own.signal);
       permit.release("ok");
       if (failure === undefined) store(index, value);
     } catch (error) {
@@ -224,6 +229,7 @@ async function drive<T, R>(
         // A limit algorithm that throws on the sample: the permit is back, and fn's error stands.
       }
     } finally {
+      signal.removeEventListener("abort", relay);
       if (--active === 0) idle?.();
     }
   };

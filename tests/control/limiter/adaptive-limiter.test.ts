@@ -747,6 +747,17 @@ describe("AdaptiveLimiter", () => {
       await other.run((...args: unknown[]) => shared.push(args[0]));
       assert.ok(shared[0] instanceof AbortSignal && !shared[0].aborted);
       assert.equal(shared[0], shared[1]);
+      // A wrapper that declares no parameter but hands the signal on: the shared signal, which
+      // never aborts, keeps none of its listeners (they piled up there for good).
+      let heard = 0;
+      const listen = (signal: AbortSignal): void => {
+        signal.addEventListener("abort", () => heard++, { once: true });
+      };
+      for (let i = 0; i < 3; i++) {
+        await limiter.run((...args: unknown[]) => listen(args[0] as never));
+      }
+      (shared[0] as AbortSignal).dispatchEvent(new Event("abort"));
+      assert.equal(heard, 0);
     });
 
     it("resolves with the value and clears its timer when the call beats timeoutMs", async () => {

@@ -177,6 +177,17 @@ describe("adaptiveMap()", () => {
     assert.equal(l.stats().dropped, 1);
   });
 
+  it("gives each call a signal of its own, so listeners a call leaves do not pile up", async () => {
+    const seen: AbortSignal[] = [];
+    await adaptiveMap(range(50), (i, _index, signal) => {
+      seen.push(signal);
+      signal.addEventListener("abort", () => {}, { once: true }); // never removed
+      return i;
+    }, { limiter: limiter(4) });
+    assert.equal(new Set(seen).size, 50, "one map-wide signal gathered every call's listener");
+    assert.ok(seen.every((signal) => !signal.aborted));
+  });
+
   it("rejects with a sync throw of fn", async () => {
     await assert.rejects(
       adaptiveMap([1, 2], () => {
