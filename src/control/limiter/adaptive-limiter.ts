@@ -107,13 +107,22 @@ class LimiterPermit implements Permit {
   readonly slot: Partition;
   readonly startedAt: number;
   readonly inflightAtStart: number;
+  /** The limiter's count of refused calls when this permit was granted. */
+  readonly rejectedAtStart: number;
   #released = false;
 
-  constructor(release: Release, slot: Partition, startedAt: number, inflight: number) {
+  constructor(
+    release: Release,
+    slot: Partition,
+    startedAt: number,
+    inflight: number,
+    rejected: number,
+  ) {
     this.#release = release;
     this.slot = slot;
     this.startedAt = startedAt;
     this.inflightAtStart = inflight;
+    this.rejectedAtStart = rejected;
   }
 
   get partition(): string | undefined {
@@ -544,7 +553,7 @@ export class AdaptiveLimiter extends EventTarget {
     slot.inflight++;
     this.#acquired++;
     this.#waits.record(waitedMs);
-    return new LimiterPermit(this.#release, slot, now, inflight);
+    return new LimiterPermit(this.#release, slot, now, inflight, this.#rejected);
   }
 
   #enqueue(slot: Partition, signal: AbortSignal | undefined, maxWaitMs: number): Promise<Permit> {
@@ -677,10 +686,14 @@ export class AdaptiveLimiter extends EventTarget {
     if (dropped) this.#dropped++;
     else this.#ok++;
     const rttMs = now - permit.startedAt;
+    // A call refused while this one ran (tryAcquire, a full queue) proves the limit was full, even
+    // if this call found a free permit or two: shed-at-once admission lets calls in one by one as
+    // permits free, so few of them start with the limit full, and the limit never grew.
+    const full = this.#rejected !== permit.rejectedAtStart;
     const next = this.#algorithm.update({
       now,
       rttMs,
-      inflight: permit.inflightAtStart,
+      inflight: full ? Math.max(permit.inflightAtStart, this.#limit) : permit.inflightAtStart,
       dropped,
     });
     if (next !== this.#algorithmLimit) {

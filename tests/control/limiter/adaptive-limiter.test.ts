@@ -259,6 +259,38 @@ describe("AdaptiveLimiter", () => {
       permit.release();
       assert.ok(limiter.tryAcquire());
     });
+
+    it("tells the algorithm the limit was full while calls were refused", () => {
+      const seen: number[] = [];
+      const limit = { limit: 4, update: (s: { inflight: number }) => (seen.push(s.inflight), 4) };
+      const { limiter } = setup({ limit });
+      // No refusal: each call reports what it found in flight.
+      for (const permit of [limiter.tryAcquire()!, limiter.tryAcquire()!]) permit.release();
+      assert.deepEqual(seen.splice(0), [1, 2]);
+      // A refusal while they ran: the limit was full, whatever each found when it started.
+      const permits = [1, 2, 3, 4].map(() => limiter.tryAcquire()!);
+      assert.equal(limiter.tryAcquire(), undefined);
+      for (const permit of permits) permit.release();
+      assert.deepEqual(seen.splice(0), [4, 4, 4, 4]);
+      limiter.tryAcquire()!.release();
+      assert.deepEqual(seen, [1], "a call after the refusals has only its own");
+    });
+
+    it("grows the default limit when shedding at once keeps it full", () => {
+      const { limiter, time } = setup();
+      const start = limiter.limit;
+      // Flat 10 ms calls, more callers than permits, every surplus call refused at once.
+      for (let round = 0; round < 400; round++) {
+        const permits = [];
+        for (let permit = limiter.tryAcquire(); permit; permit = limiter.tryAcquire()) {
+          permits.push(permit);
+          if (permits.length === 2) time.advance(1); // admitted a little apart, as requests are
+        }
+        time.advance(10);
+        for (const permit of permits) permit.release("ok");
+      }
+      assert.ok(limiter.limit > start, `stayed at ${limiter.limit}`);
+    });
   });
 
   describe("a moving limit", () => {
