@@ -15,7 +15,11 @@ export interface LimitSample {
   readonly now: number;
   /** How long the call took, in ms. */
   readonly rttMs: number;
-  /** Calls in flight when this one started (including itself). */
+  /**
+   * Calls in flight when this one started (including itself). An
+   * `AdaptiveLimiter` that refused a call while this one ran reports at least
+   * its limit: the limit was full.
+   */
   readonly inflight: number;
   /** The call was rejected, timed out or otherwise shed: a congestion signal. */
   readonly dropped: boolean;
