@@ -15,32 +15,39 @@
  */
 
 /**
+ * Every operation code is this plus a small number, so that a message a
+ * worker module posts to its parent itself (a `[5, 10]` progress tuple, say)
+ * is not taken for the pool's, as it was while the codes were 0–6.
+ */
+const OP_BASE = 0x2d720000; // under 2^30: a small integer to V8
+
+/**
  * pool → worker: `[INIT, claims: Int32Array | undefined, niceIncrement: number]`,
  * in answer to the worker's HELLO.
  */
-export const OP_INIT = 0;
+export const OP_INIT: number = OP_BASE + 0;
 /**
  * pool → worker: `[RUN, holdMs, id, slot, name, payload, id, slot, name, payload, …]`.
  * Once the message has run `holdMs` since its last results went back, the
  * results so far go back before its next task starts.
  */
-export const OP_RUN = 1;
+export const OP_RUN: number = OP_BASE + 1;
 /** pool → worker: `[CANCEL, id]`: abort the running task's signal. */
-export const OP_CANCEL = 2;
+export const OP_CANCEL: number = OP_BASE + 2;
 /** worker → pool: `[READY, names: string[], lowered: boolean]` after INIT; `lowered`: its thread priority went down. */
-export const OP_READY = 3;
+export const OP_READY: number = OP_BASE + 3;
 /** worker → pool: `[RESULTS, acks, id, status, value, runMs, …]`; `acks` = RUN messages done since the last. */
-export const OP_RESULTS = 4;
+export const OP_RESULTS: number = OP_BASE + 4;
 
 /** worker → pool: `[EXITING, code]`: the worker is closing itself. */
-export const OP_EXITING = 5;
+export const OP_EXITING: number = OP_BASE + 5;
 /**
  * worker → pool: `[HELLO]`: `defineWorker()` ran and the worker listens. A
  * message posted to a module Web Worker before its module has run (one with
  * a top-level `await` before `defineWorker()`) reaches no listener and is
  * lost on Deno and Bun, so the worker speaks first.
  */
-export const OP_HELLO = 6;
+export const OP_HELLO: number = OP_BASE + 6;
 
 /** How long a worker holds results back while the backlog is shallow. */
 export const FLUSH_MS = 2;
@@ -104,16 +111,24 @@ export function serializeError(error: unknown): SerializedError {
   if (typeof error === "object" && error !== null) {
     const { name, message, stack } = error as Record<string, unknown>;
     let text = typeof message === "string" ? message : undefined;
+    // Its own string where it has one (a toString(), a URL), else its fields as JSON.
+    let own = "[object Object]";
+    try {
+      own = String(error);
+    } catch {
+      // No prototype, or a toString() that throws.
+    }
+    if (text === undefined && own !== "[object Object]") text = own;
     if (text === undefined) {
       try {
         text = JSON.stringify(error);
       } catch {
-        // A cycle, or a BigInt: its string is all there is.
+        // A cycle, or a BigInt: the generic string is all there is.
       }
     }
     return {
       name: typeof name === "string" ? name : "Error",
-      message: text ?? String(error),
+      message: text ?? own,
       stack: typeof stack === "string" ? stack : undefined,
       data: plainFields(error, ["name", "message", "stack"]),
     };

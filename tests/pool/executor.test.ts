@@ -6,6 +6,7 @@ import {
   OP_CANCEL,
   OP_RESULTS,
   OP_RUN,
+  serializeError,
   STATUS_ERROR,
   STATUS_OK,
 } from "../../src/pool/protocol.ts";
@@ -220,5 +221,29 @@ describe("the worker's executor", () => {
     posted.length = 0;
     execute(runMessage(FLUSH_MS, Array(6).fill(["work", 3])));
     assert.deepEqual(posted.map((m) => idsOf(m).ids), [[1], [2], [3], [4], [5], [6]]);
+  });
+});
+
+describe("serializeError()", () => {
+  it("keeps what a thrown value says of itself", () => {
+    class HttpError {
+      status = 503;
+      toString(): string {
+        return `HTTP ${this.status}`;
+      }
+    }
+    const cases: [unknown, string][] = [
+      [new HttpError(), "HTTP 503"], // its own toString(), not its fields
+      [{ code: "E_RATE", message: "too many" }, "too many"],
+      [{ code: "E_RATE" }, '{"code":"E_RATE"}'],
+      [new URL("https://example.com/a"), "https://example.com/a"],
+      [Object.create(null), "{}"], // no toString at all: its (no) fields
+      ["plain", "plain"],
+    ];
+    for (const [value, message] of cases) assert.equal(serializeError(value).message, message);
+    assert.deepEqual(serializeError({ code: "E", message: "m", n: 1, deep: {} }).data, {
+      code: "E",
+      n: 1,
+    });
   });
 });

@@ -57,10 +57,14 @@ describe("WorkerPool.run()", () => {
   it("ignores messages a worker module posts to its parent itself", async () => {
     await using pool = testPool({ maxWorkers: 1 });
     // null crashed the main thread with a TypeError from the pool's message listener.
-    for (const value of [null, undefined, "ping", { beat: 1 }]) {
+    // Nor arrays shaped like the pool's own: [5, 10] read as "exiting" and killed the worker.
+    const worker = await pool.run<number>("tag");
+    for (const value of [null, undefined, "ping", { beat: 1 }, [5, 10], [4, 3], [6]]) {
       assert.equal(await pool.run("postOwn", value), 1);
     }
-    assert.equal(await pool.run("inc", 1), 2);
+    // Busy past the pool's wait for an exit event that would follow a real "exiting".
+    assert.equal(await pool.run("sleep", 300), 300);
+    assert.equal(await pool.run("tag"), worker, "the same worker, never replaced");
     assert.equal(pool.stats().crashed, 0);
   });
 

@@ -79,8 +79,8 @@ export function loadPolicy(options: ResolvedBatchOperation): BatchPolicy {
     // A size set on less than this reading sees (or on no reading) holds no cooldown against it.
     const recovering = fallback || gainsFigure(restsOn, figures);
     fallback = false;
-    restsOn = figures;
     if (next.size === current.size) {
+      restsOn = figures;
       // No change, but the reason must be this reading's, not a held one's or the fallback's.
       const reason = `${next.why}: ${next.size}`;
       if (current.reason !== reason) current = { size: next.size, reason, probe: false };
@@ -96,6 +96,7 @@ export function loadPolicy(options: ResolvedBatchOperation): BatchPolicy {
       return current;
     }
     lastChangeAt = Math.max(lastChangeAt, now);
+    restsOn = figures;
     current = { size: next.size, reason: `${next.why}: ${next.size}`, probe: false };
     return current;
   }

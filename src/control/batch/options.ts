@@ -285,7 +285,14 @@ function fill(o: BatchOperationOptions): ResolvedBatchOperation {
   // Load mode keeps the load-proportional manager's own sizes, so a migration changes nothing.
   const seed = mode === "load";
   const minSize = o.minSize ?? (seed ? Math.min(5, o.maxSize ?? 5) : 1);
-  const maxSize = o.maxSize ?? Math.max(seed ? 100 : 10_000, minSize);
+  // A default or first size set above the seed's 100 raises it, as it always fitted before.
+  const maxSize = o.maxSize ??
+    Math.max(
+      seed ? 100 : 10_000,
+      minSize,
+      seed ? (o.defaultSize ?? 0) : 0,
+      seed ? (o.initialSize ?? 0) : 0,
+    );
   const defaultSize = o.defaultSize ?? clamp(DEFAULT_SIZE, minSize, maxSize);
   const m = o.model ?? {};
   const h = o.hillClimb ?? {};

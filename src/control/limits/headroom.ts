@@ -136,8 +136,10 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
   let blockAbove = Infinity;
   let blockUntil = -Infinity;
   let hold = o.holdMs;
-  // Calls fail at levels a hold let through: the service is failing, not refusing concurrency.
+  // Calls fail far below where the drops began: the service is failing, not refusing concurrency.
   let failing = false;
+  let dropTop = 0; // the level the first drop of a run of rounds with drops held
+
   let settleHold = o.holdMs / 8;
   let over = 0; // consecutive rounds with latency past the knee
   let healthy = 0; // highest limit whose latency was flat since it last queued
@@ -264,11 +266,12 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
     const drops = windowDrops; // move() starts a new round
     if (drops > 0) {
       const dropLevel = Math.max(1, Math.min(limit, droppedAt) - 1);
-      // Calls admitted since the last cut failed below the level held after the last drop (only
-      // those count: see update()): the service fails whatever the concurrency, as in an outage. Cut,
-      // but hold nothing, or a one-second blip would keep the limit at 1 for minutes; once calls
-      // succeed again, slow start climbs back.
-      failing ||= now < blockUntil && droppedAt < blockAbove;
+      // Calls admitted since the last cut (only those count: see update()) that fail at half the
+      // level the first drop held, or alone, say the service fails whatever the concurrency, as in
+      // an outage: a cap fails only above itself. Cut, but hold nothing, or a one-second blip would
+      // keep the limit at 1 for minutes; once calls succeed again, slow start climbs back.
+      if (dropTop === 0) dropTop = dropLevel;
+      failing ||= droppedAt <= Math.max(1, dropTop / 2);
       slowStart = failing;
       let why = "";
       if (failing) {
@@ -332,6 +335,7 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
     }
     if (counted >= SURE) grewInto = false;
     if (!(counted >= SURE && level > SETTLE_ABOVE * o.growBelow && queueing)) over = 0;
+    if (drops === 0) dropTop = 0;
     if (drops === 0 && failing) {
       // Calls succeed again: the climb back comes before any probe.
       failing = false;

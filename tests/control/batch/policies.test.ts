@@ -54,6 +54,9 @@ describe("resolveBatchOperation()", () => {
     assert.deepEqual(sizes({}), [1, 10_000, 25, 0]);
     assert.deepEqual(sizes({ mode: "load", maxSize: 3 }), [3, 3, 3, 5000]);
     assert.deepEqual(sizes({ mode: "load", minSize: 200 }), [200, 200, 200, 5000]);
+    // A default or first size above 100 still fits, as before the seed's sizes.
+    assert.deepEqual(sizes({ mode: "load", defaultSize: 500 }), [5, 500, 500, 5000]);
+    assert.equal(resolveBatchOperation({ mode: "load", initialSize: 250 }).maxSize, 250);
   });
 });
 
@@ -159,6 +162,18 @@ describe("loadPolicy()", () => {
     assert.equal(held.size, 100);
     assert.match(held.reason, /cooldown/);
     assert.equal(policy.load(90, 1000, "").size, 5);
+  });
+
+  it("skips the cooldown only for a figure the size in force was set without", () => {
+    const policy = loadPolicy(options);
+    assert.equal(policy.load(90, 0, "", ["cpu", "memory"]).size, 5);
+    // A memory-only reading, held: the size in force still rests on both figures.
+    assert.match(policy.load(10, 300, "", ["memory"]).reason, /cooldown/);
+    assert.equal(policy.load(10, 600, "", ["cpu", "memory"]).size, 5, "still held");
+    // Set on memory alone, a size gives way at once to the first reading with CPU.
+    const blind = loadPolicy(options);
+    assert.equal(blind.load(10, 0, "", ["memory"]).size, 100);
+    assert.equal(blind.load(90, 300, "", ["cpu", "memory"]).size, 5);
   });
 
   it("falls back to defaultSize without a load reading, ignoring the cooldown", () => {

@@ -214,6 +214,17 @@ describe("headroomLimit()", () => {
     assert.equal(limit.limit, 64);
   });
 
+  it("holds on under a cap that the first cut did not reach, failing only above it", () => {
+    const limit = headroomLimit({ initial: 25, max: 25, probeIntervalMs: 1e9 });
+    let now = feed(limit, 0, 100, 10, "full");
+    limit.update({ now: now + 1, rttMs: 2, inflight: 25, dropped: true });
+    assert.equal(limit.limit, 22);
+    // The cap is 20: a call admitted after the cut fails at 21, under the level held (24).
+    now = feed(limit, now + 1, 10, 10, "full");
+    limit.update({ now: now + 1, rttMs: 2, inflight: 21, dropped: true });
+    assert.match(limit.lastDecision?.reason ?? "", /hold 20/, "a cap, not an outage");
+  });
+
   it("keeps holding a level when only the one above it fails", () => {
     const limit = headroomLimit({ initial: 20, probeIntervalMs: 1e9 });
     let now = feed(limit, 0, 100, 10, "full");
