@@ -57,6 +57,16 @@ export function fieldError(
 }
 
 /**
+ * The issue of an option no schema knows, `path` holding `value`: "no such
+ * option (check the spelling)", then `more` (the options there are) if given.
+ */
+export function unknownOptionIssue(path: string, value: unknown, more = ""): ConfigIssue {
+  const received = describe(value);
+  const expected = `no such option (check the spelling)${more}`;
+  return { path, expected, received, message: `\`${path}\` received ${received}, ${expected}` };
+}
+
+/**
  * `value` as a `ConfigError` shows it: JSON where it can, a function as "a
  * function", an instance of a class by its class ("a Map", "an
  * AdaptiveLimiter"; as JSON most would read `{}`).

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { ConfigError, type ConfigIssue, describe } from "./config-error.ts";
+import { ConfigError, type ConfigIssue, describe, unknownOptionIssue } from "./config-error.ts";
 
 type AnySchema = v.BaseSchema<unknown, unknown, v.BaseIssue<unknown>>;
 
@@ -86,9 +86,7 @@ function toIssue(issue: v.BaseIssue<unknown>, root: AnySchema): ConfigIssue {
   const last = issue.path?.at(-1);
   if (issue.type === "strict_object" && issue.expected === "never") {
     // valibot reports a key the schema does not know as the key itself, "expected never".
-    const received = describe(last?.value);
-    const expected = "no such option (check the spelling)";
-    return { path, expected, received, message: `\`${path}\` received ${received}, ${expected}` };
+    return unknownOptionIssue(path, last?.value);
   }
   const fallback = issue.expected ?? issue.type;
   if (

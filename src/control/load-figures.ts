@@ -15,13 +15,27 @@ export type LoadFigure = "cpu" | "memory";
 /** Every figure: what a decision made without saying is taken to have seen. */
 export const ALL_LOAD_FIGURES: readonly LoadFigure[] = Object.freeze(["cpu", "memory"]);
 
-const real = (value: number | undefined): boolean => value !== undefined && Number.isFinite(value);
+/** `value` when it is a real figure; NaN or Infinity from a hand-made sample is no figure. */
+function figure(value: number | undefined): number | undefined {
+  return value !== undefined && Number.isFinite(value) ? value : undefined;
+}
+
+/** CPU % and memory % of `sample`, smoothed where it has them, each `undefined` when not real. */
+export function loadReadings(
+  sample: ResourceSample,
+): { readonly cpu: number | undefined; readonly memory: number | undefined } {
+  return {
+    cpu: figure(sample.cpuPercentSmoothed) ?? figure(sample.cpuPercent),
+    memory: figure(sample.memoryPercentSmoothed) ?? figure(sample.memoryPercent),
+  };
+}
 
 /** The figures `sample` has as real numbers: CPU % and memory %, smoothed or not. */
 export function loadFigures(sample: ResourceSample): LoadFigure[] {
+  const { cpu, memory } = loadReadings(sample);
   const figures: LoadFigure[] = [];
-  if (real(sample.cpuPercentSmoothed) || real(sample.cpuPercent)) figures.push("cpu");
-  if (real(sample.memoryPercentSmoothed) || real(sample.memoryPercent)) figures.push("memory");
+  if (cpu !== undefined) figures.push("cpu");
+  if (memory !== undefined) figures.push("memory");
   return figures;
 }
 

@@ -6,7 +6,7 @@
  */
 
 import * as v from "valibot";
-import { ConfigError, describe, fieldError } from "../config/config-error.ts";
+import { ConfigError, fieldError, unknownOptionIssue } from "../config/config-error.ts";
 import { custom, hasMethods } from "../config/custom.ts";
 import { type Clock, systemClock } from "../internal/clock.ts";
 import type { ResourceSample } from "../monitor/sample.ts";
@@ -63,12 +63,9 @@ export function checkCallMs(target: string, field: string, value: unknown): void
 export function checkCallKeys(target: string, options: object, known: readonly string[]): void {
   for (const key in options) {
     if (known.includes(key)) continue;
-    const received = describe((options as Record<string, unknown>)[key]);
-    const expected = `no such option (check the spelling); it takes ${
-      known.map((k) => `\`${k}\``).join(", ")
-    }`;
-    const message = `\`${key}\` received ${received}, ${expected}`;
-    throw new ConfigError(target, [{ path: key, expected, received, message }]);
+    const takes = `; it takes ${known.map((k) => `\`${k}\``).join(", ")}`;
+    const value = (options as Record<string, unknown>)[key];
+    throw new ConfigError(target, [unknownOptionIssue(key, value, takes)]);
   }
 }
 

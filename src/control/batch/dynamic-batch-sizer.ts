@@ -6,7 +6,7 @@
 
 import type { ResourceSample } from "../../monitor/sample.ts";
 import type { Decision } from "../types.ts";
-import { type LoadFigure, loadFigures } from "../load-figures.ts";
+import { type LoadFigure, loadFigures, loadReadings } from "../load-figures.ts";
 import { fixedPolicy } from "./fixed-policy.ts";
 import { hillClimbPolicy } from "./hill-climb-policy.ts";
 import { loadPolicy } from "./load-policy.ts";
@@ -98,14 +98,8 @@ function policyFor(options: ResolvedBatchOperation): BatchPolicy {
   }
 }
 
-/** `value` when it is a real figure; NaN or Infinity from a hand-made sample is no figure. */
-function figure(value: number | undefined): number | undefined {
-  return value !== undefined && Number.isFinite(value) ? value : undefined;
-}
-
 function loadOf(sample: ResourceSample): { load: number | undefined; why: string } {
-  const cpu = figure(sample.cpuPercentSmoothed) ?? figure(sample.cpuPercent);
-  const memory = figure(sample.memoryPercentSmoothed) ?? figure(sample.memoryPercent);
+  const { cpu, memory } = loadReadings(sample);
   if (cpu === undefined && memory === undefined) {
     const figures = sample.degraded.filter((d) => d.startsWith("cpu") || d.startsWith("memory"));
     return {

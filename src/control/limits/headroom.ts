@@ -139,7 +139,6 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
   // Calls fail far below where the drops began: the service is failing, not refusing concurrency.
   let failing = false;
   let dropTop = 0; // the level the first drop of a run of rounds with drops held
-
   let settleHold = o.holdMs / 8;
   let over = 0; // consecutive rounds with latency past the knee
   let healthy = 0; // highest limit whose latency was flat since it last queued
@@ -335,11 +334,13 @@ export function headroomLimit(options: HeadroomLimitOptions = {}): ReportingReso
     }
     if (counted >= SURE) grewInto = false;
     if (!(counted >= SURE && level > SETTLE_ABOVE * o.growBelow && queueing)) over = 0;
-    if (drops === 0) dropTop = 0;
-    if (drops === 0 && failing) {
-      // Calls succeed again: the climb back comes before any probe.
-      failing = false;
-      scheduleProbe(now, 1);
+    if (drops === 0) {
+      dropTop = 0;
+      if (failing) {
+        // Calls succeed again: the climb back comes before any probe.
+        failing = false;
+        scheduleProbe(now, 1);
+      }
     }
     resetRound(now);
     // While the memory ceiling (or the CPU count, for work known to be CPU-bound)
